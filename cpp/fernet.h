@@ -1,0 +1,85 @@
+// The Fernet format (https://github.com/fernet/spec), rule for rule as
+// Python's cryptography.fernet:
+//
+//   token = base64url(0x80 | timestamp:u64be | iv:16 | AES-128-CBC(PKCS7(msg)) | HMAC-SHA256)
+//   key   = base64url(signing key:16 | encryption key:16)
+//
+// Pure C++17 with mbedTLS; no exceptions, no randomness (callers pass the IV),
+// no clock (callers pass the time). Every secret this code copies into its own
+// memory is wiped before that memory is released.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "secure_buffer.h"
+
+namespace fernet {
+
+enum class Status : int {
+  kOk = 0,
+  kInvalidToken = 1,  // the only failure a token can cause, whatever is wrong with it
+  kInvalidKey = 2,    // key text that is not canonical base64url of 32 bytes
+  kOutOfMemory = 3,
+  kTooLarge = 4,      // message or token beyond kMaxMessageSize
+};
+
+constexpr size_t kKeySize = 32;
+constexpr size_t kKeyTextSize = 44;
+constexpr size_t kIvSize = 16;
+constexpr size_t kBlockSize = 16;
+constexpr size_t kHmacSize = 32;
+constexpr uint8_t kVersion = 0x80;
+// version | timestamp | iv
+constexpr size_t kHeaderSize = 1 + 8 + kIvSize;
+// The core's own guard against size arithmetic overflowing in 32-bit wasm;
+// the JS API documents (and enforces) a lower limit.
+constexpr size_t kMaxMessageSize = size_t{1} << 30;
+// Python allows a token's timestamp to run this far ahead of the clock.
+constexpr uint64_t kMaxClockSkew = 60;
+
+// Key halves of a raw 32-byte key.
+inline const uint8_t* signing_key(const uint8_t* key) { return key; }
+inline const uint8_t* encryption_key(const uint8_t* key) { return key + 16; }
+
+// Parses key text (canonical padded base64url of 32 bytes) into `key`, with
+// mbedTLS's constant-time base64 decoder.
+Status parse_key(const uint8_t* text, size_t text_size, uint8_t key[kKeySize]);
+// Writes the kKeyTextSize characters of a key's text form.
+void format_key(const uint8_t key[kKeySize], uint8_t text[kKeyTextSize]);
+
+// Length of the token text for a message of `message_size` bytes.
+size_t token_size(size_t message_size);
+
+// Encrypts `message` into `token` (token_size(size) ASCII characters).
+Status encrypt(const uint8_t key[kKeySize], uint64_t timestamp, const uint8_t iv[kIvSize],
+               const uint8_t* message, size_t message_size, SecureBuffer& token);
+
+// A TTL check as Python does it: the token is rejected when
+// timestamp + ttl < now, or when now + kMaxClockSkew < timestamp.
+struct Freshness {
+  int64_t ttl;
+  uint64_t now;
+};
+
+// `keys` holds `key_count` raw keys, tried in order (MultiFernet); a single
+// Fernet passes one. On success `message` points into `storage`.
+struct Decrypted {
+  SecureBuffer storage;
+  const uint8_t* message = nullptr;
+  size_t message_size = 0;
+  uint64_t timestamp = 0;
+};
+Status decrypt(const uint8_t* keys, size_t key_count, const uint8_t* token, size_t token_size,
+               const Freshness* freshness, Decrypted& out);
+
+// The token's timestamp, after its HMAC verifies under one of `keys`.
+Status extract_timestamp(const uint8_t* keys, size_t key_count, const uint8_t* token,
+                         size_t token_size, uint64_t* timestamp);
+
+// Decrypts under any of `keys` (no TTL) and re-encrypts under the first with
+// the original timestamp and the given IV.
+Status rotate(const uint8_t* keys, size_t key_count, const uint8_t* token, size_t token_size,
+              const uint8_t iv[kIvSize], SecureBuffer& rotated);
+
+}  // namespace fernet
