@@ -249,6 +249,8 @@ function requireTtl(ttl) {
 function decodeText(bytes) {
   try {
     return strictUtf8Decoder.decode(bytes);
+  } catch {
+    throw new TypeError('the decrypted message is not valid UTF-8; use decrypt() for binary data');
   } finally {
     bytes.fill(0);
   }

@@ -51,7 +51,8 @@ def handle(request):
             data = f.decrypt(token, request.get("ttl"))
         return {"data": b64(data)}
     if op == "extract_timestamp":
-        return {"timestamp": f.extract_timestamp(token)}
+        # As a string: JSON numbers lose precision past 2^53.
+        return {"timestamp": str(f.extract_timestamp(token))}
     if op == "rotate":
         return {"token": f.rotate(token).decode()}
     raise ValueError("unknown op " + op)
