@@ -1,0 +1,108 @@
+// The npm tarball as a Node or TypeScript user gets it: exactly the intended
+// files, CommonJS and ESM scripts whose tokens real Python decrypts, strict
+// type checking of a typed usage file, and no side effects on the process.
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, BIN, pack, scratchProject, runNode, remove } = require('./helpers/packed');
+const { pythons, runPython, b64 } = require('./helpers/python');
+
+const MESSAGE = 'packed: Grüße, 你好 🔐';
+let packed;
+let project;
+let key;
+let pythonToken;
+
+beforeAll(() => {
+  packed = pack();
+  project = scratchProject(packed.tarball, ['app', 'node']);
+  for (const file of ['usage.ts', 'usage-cjs.cts']) {
+    fs.copyFileSync(path.join(ROOT, 'tests', 'types', file), path.join(project, file));
+  }
+  const [python] = pythons();
+  [{ key }] = runPython(python.executable, [{ op: 'generate_key' }]);
+  [{ token: pythonToken }] = runPython(python.executable, [
+    { op: 'encrypt', key, data: b64(new TextEncoder().encode(MESSAGE)) },
+  ]);
+});
+
+afterAll(() => remove(packed?.dir, project));
+
+// Every Python the project tests against decrypts every token to MESSAGE.
+function expectPythonDecrypts(tokens) {
+  for (const { executable } of pythons()) {
+    const results = runPython(executable, tokens.map((token) => ({ op: 'decrypt', key, token })));
+    expect(results.map((r) => r.error ?? Buffer.from(r.data, 'base64').toString('utf8')))
+      .toEqual(tokens.map(() => MESSAGE));
+  }
+}
+
+test('the tarball holds exactly the built package, its types and its documents', () => {
+  const documents = ['LICENSE', 'README.md', 'SECURITY.md'].filter((f) => fs.existsSync(path.join(ROOT, f)));
+  expect(packed.files).toEqual([
+    ...documents,
+    'dist/fernet.cjs',
+    'dist/fernet.mjs',
+    'dist/fernet_core.wasm',
+    'index.d.mts',
+    'index.d.ts',
+    'package.json',
+  ].sort());
+  const manifest = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'package.json')));
+  expect(manifest.name).toBe('fernet-wasm');
+  expect(manifest.sideEffects).toBe(false);
+  expect(manifest.dependencies ?? {}).toEqual({});
+  // The prebuilt wasm ships: users need no toolchain.
+  const wasm = fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'dist', 'fernet_core.wasm'));
+  expect(WebAssembly.validate(wasm)).toBe(true);
+});
+
+test('a CommonJS script and an ESM script make tokens Python decrypts, and read Python tokens', () => {
+  const params = JSON.stringify({ key, pythonToken, message: MESSAGE });
+  const results = ['check.cjs', 'check.mjs'].map((script) =>
+    JSON.parse(runNode(path.join(project, script), [params], { cwd: project })));
+  for (const result of results) {
+    expect(result).toMatchObject({ decrypted: MESSAGE, forgedRejected: true });
+  }
+  expectPythonDecrypts(results.map((r) => r.token));
+});
+
+test('tsc --strict accepts the typed usage, rejects the misuse, and the types name exactly the runtime API', () => {
+  // ESM view with emitted JS (run below), the bundler view, and the CommonJS view.
+  runNode(BIN.tsc, ['--strict', '--module', 'nodenext', '--target', 'es2022', 'usage.ts'], { cwd: project });
+  runNode(BIN.tsc, ['--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', 'usage.ts'],
+    { cwd: project });
+  runNode(BIN.tsc, ['--noEmit', '--strict', '--module', 'nodenext', 'usage-cjs.cts'], { cwd: project });
+  const result = JSON.parse(runNode(path.join(project, 'usage.js'), [], { cwd: project }));
+  expect(result.runtime).toEqual(result.declared);
+  expect(result.runtime.exports).toEqual(
+    ['Fernet', 'InvalidToken', 'MAX_MESSAGE_SIZE', 'MAX_TOKEN_LENGTH', 'MultiFernet', 'ready'],
+  );
+  expect(result).toMatchObject({ text: 'text', multiText: 'text', invalidTokenCaught: true });
+});
+
+test('tsc fails on a type error in user code (the check is live)', () => {
+  fs.writeFileSync(path.join(project, 'broken.ts'),
+    "import { Fernet } from 'fernet-wasm';\nconst t: number = new Fernet('k').encrypt('x');\n");
+  expect(() => runNode(BIN.tsc, ['--noEmit', '--strict', '--module', 'nodenext', 'broken.ts'], { cwd: project }))
+    .toThrow(/TS2322/);
+});
+
+test('importing and using the package adds no globals and no process listeners', () => {
+  const result = JSON.parse(runNode(path.join(project, 'side-effects.mjs'), [], { cwd: project }));
+  expect(result.globalsAfter).toEqual(result.globalsBefore);
+  expect(result.listenersAfter).toEqual(result.listenersBefore);
+});
+
+test('the package works with process, Buffer and the DOM globals absent', () => {
+  const result = JSON.parse(runNode(path.join(project, 'bare-globals.mjs'), [], { cwd: project }));
+  expect(result).toEqual({ decrypted: 'no globals', hasProcess: 'undefined' });
+});
+
+test('the package needs no eval: it runs with code generation from strings disabled', () => {
+  const script = "const { ready, Fernet } = require('fernet-wasm'); ready().then(() => " +
+    "console.log(new Fernet(Fernet.generateKey()).encrypt('x').slice(0, 6)));";
+  const flag = '--disallow-code-generation-from-strings';
+  expect(runNode(flag, ['-e', script], { cwd: project }).trim()).toBe('gAAAAA');
+  // The flag does bite: eval fails under it.
+  expect(() => runNode(flag, ['-e', "eval('1')"], { cwd: project })).toThrow(/EvalError/);
+});
