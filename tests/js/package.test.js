@@ -3,7 +3,7 @@
 // type checking of a typed usage file, and no side effects on the process.
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, BIN, pack, scratchProject, runNode, remove } = require('./helpers/packed');
+const { ROOT, BIN, pack, scratchProject, runTool, runNode, remove } = require('./helpers/packed');
 const { pythons, runPython, b64 } = require('./helpers/python');
 
 const MESSAGE = 'packed: Grüße, 你好 🔐';
@@ -59,7 +59,7 @@ test('the tarball holds exactly the built package, its types and its documents',
 test('a CommonJS script and an ESM script make tokens Python decrypts, and read Python tokens', () => {
   const params = JSON.stringify({ key, pythonToken, message: MESSAGE });
   const results = ['check.cjs', 'check.mjs'].map((script) =>
-    JSON.parse(runNode(path.join(project, script), [params], { cwd: project })));
+    JSON.parse(runNode([path.join(project, script), params], { cwd: project })));
   for (const result of results) {
     expect(result).toMatchObject({ decrypted: MESSAGE, forgedRejected: true });
   }
@@ -68,11 +68,11 @@ test('a CommonJS script and an ESM script make tokens Python decrypts, and read 
 
 test('tsc --strict accepts the typed usage, rejects the misuse, and the types name exactly the runtime API', () => {
   // ESM view with emitted JS (run below), the bundler view, and the CommonJS view.
-  runNode(BIN.tsc, ['--strict', '--module', 'nodenext', '--target', 'es2022', 'usage.ts'], { cwd: project });
-  runNode(BIN.tsc, ['--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', 'usage.ts'],
+  runTool(BIN.tsc, ['--strict', '--module', 'nodenext', '--target', 'es2022', 'usage.ts'], { cwd: project });
+  runTool(BIN.tsc, ['--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', 'usage.ts'],
     { cwd: project });
-  runNode(BIN.tsc, ['--noEmit', '--strict', '--module', 'nodenext', 'usage-cjs.cts'], { cwd: project });
-  const result = JSON.parse(runNode(path.join(project, 'usage.js'), [], { cwd: project }));
+  runTool(BIN.tsc, ['--noEmit', '--strict', '--module', 'nodenext', 'usage-cjs.cts'], { cwd: project });
+  const result = JSON.parse(runNode([path.join(project, 'usage.js')], { cwd: project }));
   expect(result.runtime).toEqual(result.declared);
   expect(result.runtime.exports).toEqual(
     ['Fernet', 'InvalidToken', 'MAX_MESSAGE_SIZE', 'MAX_TOKEN_LENGTH', 'MultiFernet', 'ready'],
@@ -83,18 +83,18 @@ test('tsc --strict accepts the typed usage, rejects the misuse, and the types na
 test('tsc fails on a type error in user code (the check is live)', () => {
   fs.writeFileSync(path.join(project, 'broken.ts'),
     "import { Fernet } from 'fernet-wasm';\nconst t: number = new Fernet('k').encrypt('x');\n");
-  expect(() => runNode(BIN.tsc, ['--noEmit', '--strict', '--module', 'nodenext', 'broken.ts'], { cwd: project }))
+  expect(() => runTool(BIN.tsc, ['--noEmit', '--strict', '--module', 'nodenext', 'broken.ts'], { cwd: project }))
     .toThrow(/TS2322/);
 });
 
 test('importing and using the package adds no globals and no process listeners', () => {
-  const result = JSON.parse(runNode(path.join(project, 'side-effects.mjs'), [], { cwd: project }));
+  const result = JSON.parse(runNode([path.join(project, 'side-effects.mjs')], { cwd: project }));
   expect(result.globalsAfter).toEqual(result.globalsBefore);
   expect(result.listenersAfter).toEqual(result.listenersBefore);
 });
 
 test('the package works with process, Buffer and the DOM globals absent', () => {
-  const result = JSON.parse(runNode(path.join(project, 'bare-globals.mjs'), [], { cwd: project }));
+  const result = JSON.parse(runNode([path.join(project, 'bare-globals.mjs')], { cwd: project }));
   expect(result).toEqual({ decrypted: 'no globals', hasProcess: 'undefined' });
 });
 
@@ -102,7 +102,7 @@ test('the package needs no eval: it runs with code generation from strings disab
   const script = "const { ready, Fernet } = require('fernet-wasm'); ready().then(() => " +
     "console.log(new Fernet(Fernet.generateKey()).encrypt('x').slice(0, 6)));";
   const flag = '--disallow-code-generation-from-strings';
-  expect(runNode(flag, ['-e', script], { cwd: project }).trim()).toBe('gAAAAA');
+  expect(runNode([flag, '-e', script], { cwd: project }).trim()).toBe('gAAAAA');
   // The flag does bite: eval fails under it.
-  expect(() => runNode(flag, ['-e', "eval('1')"], { cwd: project })).toThrow(/EvalError/);
+  expect(() => runNode([flag, '-e', "eval('1')"], { cwd: project })).toThrow(/EvalError/);
 });

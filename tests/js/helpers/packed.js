@@ -8,12 +8,14 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const FIXTURES = path.join(ROOT, 'tests', 'packaging');
-// Tools used from the repository's dev dependencies, never from the scratch project.
+const modules = path.join(ROOT, 'node_modules');
+// Tools from the repository's dev dependencies, as [command, ...arguments]
+// (esbuild's bin is its native executable once installed).
 const BIN = {
-  tsc: path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-  esbuild: path.join(ROOT, 'node_modules', 'esbuild', 'bin', 'esbuild'),
-  vite: path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-  webpack: path.join(ROOT, 'node_modules', 'webpack-cli', 'bin', 'cli.js'),
+  tsc: [process.execPath, path.join(modules, 'typescript', 'bin', 'tsc')],
+  esbuild: [path.join(modules, 'esbuild', 'bin', 'esbuild')],
+  vite: [process.execPath, path.join(modules, 'vite', 'bin', 'vite.js')],
+  webpack: [process.execPath, path.join(modules, 'webpack-cli', 'bin', 'cli.js')],
 };
 
 function run(command, args, options = {}) {
@@ -26,14 +28,19 @@ function run(command, args, options = {}) {
   });
 }
 
-// Runs a Node tool (by path) and returns stdout; on failure the error carries its output.
-function runNode(script, args, options = {}) {
+// Runs a BIN tool and returns stdout; on failure the error carries its output.
+function runTool([command, ...first], args, options = {}) {
   try {
-    return run(process.execPath, [script, ...args], options);
+    return run(command, [...first, ...args], options);
   } catch (error) {
     error.message += `\n--- stdout\n${error.stdout}\n--- stderr\n${error.stderr}`;
     throw error;
   }
+}
+
+// Runs node with `args` (a script and its arguments, or flags).
+function runNode(args, options) {
+  return runTool([process.execPath], args, options);
 }
 
 /** `npm pack` into a fresh temp folder; returns { dir, tarball, files }. */
@@ -61,4 +68,4 @@ function remove(...dirs) {
   for (const dir of dirs) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-module.exports = { ROOT, FIXTURES, BIN, pack, scratchProject, runNode, remove };
+module.exports = { ROOT, FIXTURES, BIN, pack, scratchProject, runTool, runNode, remove };
