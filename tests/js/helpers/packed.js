@@ -60,7 +60,7 @@ function scratchProject(tarball, fixtures = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fernet-wasm-user-'));
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
   for (const name of fixtures) fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
-  run('npm', ['install', '--no-save', '--offline', '--loglevel=error', tarball], { cwd: dir });
+  run('npm', ['install', '--offline', '--loglevel=error', tarball], { cwd: dir });
   return dir;
 }
 
