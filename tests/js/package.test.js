@@ -52,6 +52,10 @@ test('the tarball holds exactly the built package, its types and its documents',
   expect(manifest.name).toBe('fernet-wasm');
   expect(manifest.sideEffects).toBe(false);
   expect(manifest.dependencies ?? {}).toEqual({});
+  // Nothing shipped names the machine it was built on.
+  for (const file of packed.files) {
+    expect(fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', file)).includes(ROOT)).toBe(false);
+  }
   // The prebuilt wasm ships: users need no toolchain.
   const wasm = fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'dist', 'fernet_core.wasm'));
   expect(WebAssembly.validate(wasm)).toBe(true);
