@@ -9,31 +9,23 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { FIXTURES, pack, scratchProject, runTool, runNode, remove } = require('./helpers/packed');
-const { pythons, runPython, b64 } = require('./helpers/python');
+const { ROOT, FIXTURES, BIN, pack, scratchProject, runTool, runNode, remove } = require('./helpers/packed');
+const { pythonParams, pythonReadings } = require('./helpers/python-roundtrip');
 
 const MESSAGE = 'from another runtime: Grüße, 你好 🔐';
-const modules = path.join(__dirname, '..', '..', 'node_modules');
-const DENO = [path.join(modules, '.bin', 'deno')];
-const BUN = [path.join(modules, '.bin', 'bun')];
-const WRANGLER = [process.execPath, path.join(modules, 'wrangler', 'bin', 'wrangler.js')];
 
 let packed;
 let project;
-let key;
 let params;
+let paramsJson;
 const temp = [];
 const tokens = [];
 
 beforeAll(() => {
   packed = pack();
   project = scratchProject(packed.tarball, ['app', 'node', 'workerd']);
-  const [python] = pythons();
-  [{ key }] = runPython(python.executable, [{ op: 'generate_key' }]);
-  const [{ token }] = runPython(python.executable, [
-    { op: 'encrypt', key, data: b64(new TextEncoder().encode(MESSAGE)) },
-  ]);
-  params = JSON.stringify({ key, pythonToken: token, message: MESSAGE });
+  params = pythonParams(MESSAGE);
+  paramsJson = JSON.stringify(params);
 });
 
 afterAll(() => remove(packed?.dir, project, ...temp));
@@ -60,7 +52,7 @@ test.each(['module', 'arraybuffer', 'uint8array'])('ready(%s) loads the shipped 
 });
 
 test('Deno runs the package from node_modules', () => {
-  const out = runTool(DENO, ['run', '--no-prompt', 'check.mjs', params], { cwd: project, env: denoEnv() });
+  const out = runTool(BIN.deno, ['run', '--no-prompt', 'check.mjs', paramsJson], { cwd: project, env: denoEnv() });
   expectRoundTrip(JSON.parse(out));
 });
 
@@ -71,7 +63,7 @@ test('Deno runs the package through an npm: specifier (tarball served by a local
     fs.cpSync(path.join(FIXTURES, 'deno-npm'), dir, { recursive: true });
     fs.cpSync(path.join(FIXTURES, 'app', 'src'), path.join(dir, 'src'), { recursive: true });
     fs.copyFileSync(path.join(FIXTURES, 'node', 'check.mjs'), path.join(dir, 'check.mjs'));
-    const out = await runToolAsync(DENO, ['run', '--no-prompt', 'check.mjs', params],
+    const out = await runToolAsync(BIN.deno, ['run', '--no-prompt', 'check.mjs', paramsJson],
       { cwd: dir, env: denoEnv({ NPM_CONFIG_REGISTRY: registry.url }) });
     expectRoundTrip(JSON.parse(out));
     // Deno really fetched the package from our registry, not from anywhere else.
@@ -83,20 +75,20 @@ test('Deno runs the package through an npm: specifier (tarball served by a local
 });
 
 test('Bun runs the package from node_modules', () => {
-  const out = runTool(BUN, ['check.mjs', params], { cwd: project, env: { BUN_INSTALL_CACHE_DIR: tempDir('bun-cache') } });
+  const out = runTool(BIN.bun, ['check.mjs', paramsJson], { cwd: project, env: { BUN_INSTALL_CACHE_DIR: tempDir('bun-cache') } });
   expectRoundTrip(JSON.parse(out));
 });
 
 test('a Worker bundled by wrangler runs on workerd (Miniflare), which refuses wasm from bytes', () => {
   const outdir = path.join(project, 'out-wrangler');
-  runTool(WRANGLER, ['deploy', '--dry-run', '--outdir', outdir], {
+  runTool(BIN.wrangler, ['deploy', '--dry-run', '--outdir', outdir], {
     cwd: project,
     env: { WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: tempDir('wrangler-logs'), CI: 'true' },
   });
   // The workerd condition chose the entry that imports the wasm as a module.
   const bundle = fs.readFileSync(path.join(outdir, 'worker.js'), 'utf8');
   expect(bundle).toMatch(/import \w+ from "\.\/\w+-fernet_core\.wasm"/);
-  const out = runNode([path.join(project, 'run-miniflare.mjs'), outdir, params],
+  const out = runNode([path.join(project, 'run-miniflare.mjs'), outdir, paramsJson],
     { cwd: project, env: { MINIFLARE: require.resolve('miniflare') } });
   const { roundTrip, compileBytes } = JSON.parse(out);
   expect(compileBytes).toEqual({ compiled: false, error: expect.stringMatching(/disallowed by embedder/) });
@@ -106,11 +98,7 @@ test('a Worker bundled by wrangler runs on workerd (Miniflare), which refuses wa
 
 test('Python decrypts the token each runtime made', () => {
   expect(tokens).toHaveLength(4);
-  for (const { executable } of pythons()) {
-    const results = runPython(executable, tokens.map((token) => ({ op: 'decrypt', key, token })));
-    expect(results.map((r) => r.error ?? Buffer.from(r.data, 'base64').toString('utf8')))
-      .toEqual(tokens.map(() => MESSAGE));
-  }
+  for (const readings of pythonReadings(params, tokens)) expect(readings).toEqual(tokens.map(() => MESSAGE));
 });
 
 // The registry runs in this process, so the client must run asynchronously.
@@ -125,7 +113,7 @@ function runToolAsync([command, ...first], args, options) {
 // A minimal npm registry on 127.0.0.1 that knows one package: the tarball.
 function serveRegistry(tarball) {
   const data = fs.readFileSync(tarball);
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const requests = [];
   const server = http.createServer((request, response) => {
     requests.push(request.url);

@@ -16,6 +16,9 @@ const BIN = {
   esbuild: [path.join(modules, 'esbuild', 'bin', 'esbuild')],
   vite: [process.execPath, path.join(modules, 'vite', 'bin', 'vite.js')],
   webpack: [process.execPath, path.join(modules, 'webpack-cli', 'bin', 'cli.js')],
+  wrangler: [process.execPath, path.join(modules, 'wrangler', 'bin', 'wrangler.js')],
+  deno: [path.join(modules, '.bin', 'deno')],
+  bun: [path.join(modules, '.bin', 'bun')],
 };
 
 function run(command, args, options = {}) {
