@@ -42,6 +42,12 @@ test('the tarball holds exactly the built package, its types and its documents',
   for (const file of packed.files) {
     expect(fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', file)).includes(ROOT)).toBe(false);
   }
+  // The entries load nothing at run time but, for workerd, the wasm beside them.
+  const imports = (file) => [...fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'dist', file), 'utf8')
+    .matchAll(/^\s*import\b.*$|\brequire\(["'][^"']+["']\)|\bimport\(/gm)].map((m) => m[0]);
+  expect(imports('fernet.mjs')).toEqual([]);
+  expect(imports('fernet.cjs')).toEqual([]);
+  expect(imports('fernet.workerd.mjs')).toEqual(["import wasmModule from './fernet_core.wasm';"]);
   // The prebuilt wasm ships: users need no toolchain.
   const wasm = fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'dist', 'fernet_core.wasm'));
   expect(WebAssembly.validate(wasm)).toBe(true);

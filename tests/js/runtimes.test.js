@@ -75,7 +75,8 @@ test('Deno runs the package through an npm: specifier (tarball served by a local
 });
 
 test('Bun runs the package from node_modules', () => {
-  const out = runTool(BIN.bun, ['check.mjs', paramsJson], { cwd: project, env: { BUN_INSTALL_CACHE_DIR: tempDir('bun-cache') } });
+  // A throw-away HOME: Bun keeps caches there.
+  const out = runTool(BIN.bun, ['check.mjs', paramsJson], { cwd: project, env: { HOME: tempDir('bun-home') } });
   expectRoundTrip(JSON.parse(out));
 });
 
@@ -83,7 +84,8 @@ test('a Worker bundled by wrangler runs on workerd (Miniflare), which refuses wa
   const outdir = path.join(project, 'out-wrangler');
   runTool(BIN.wrangler, ['deploy', '--dry-run', '--outdir', outdir], {
     cwd: project,
-    env: { WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: tempDir('wrangler-logs'), CI: 'true' },
+    // A throw-away HOME: wrangler writes its settings and logs there.
+    env: { WRANGLER_SEND_METRICS: 'false', HOME: tempDir('wrangler-home'), CI: 'true' },
   });
   // The workerd condition chose the entry that imports the wasm as a module.
   const bundle = fs.readFileSync(path.join(outdir, 'worker.js'), 'utf8');
