@@ -149,12 +149,13 @@ test('Vite dev server', async () => {
   const port = await freePort();
   const [command, ...first] = BIN.vite;
   viteDev = spawn(command, [...first, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   await new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${output}`)), 30000);
     const onData = (chunk) => {
-      output += chunk;
+      // Colour codes (Vite colours its output under CI=true) would split the URL.
+      output += String(chunk).replace(/\x1b\[[0-9;]*m/g, '');
       if (output.includes(`127.0.0.1:${port}`)) {
         clearTimeout(timer);
         resolve();
