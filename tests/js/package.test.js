@@ -26,12 +26,16 @@ test('the tarball holds exactly the built package, its types and its documents',
   const documents = ['LICENSE', 'README.md', 'SECURITY.md'].filter((f) => fs.existsSync(path.join(ROOT, f)));
   expect(packed.files).toEqual([
     ...documents,
+    'bin/fernet.mjs',
     'dist/fernet.cjs',
     'dist/fernet.mjs',
     'dist/fernet.workerd.mjs',
     'dist/fernet_core.wasm',
+    'dist/node.cjs',
+    'dist/node.mjs',
     'index.d.mts',
     'index.d.ts',
+    'node.d.ts',
     'package.json',
   ].sort());
   const manifest = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'package.json')));
@@ -42,7 +46,8 @@ test('the tarball holds exactly the built package, its types and its documents',
   for (const file of packed.files) {
     expect(fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', file)).includes(ROOT)).toBe(false);
   }
-  // The entries load nothing at run time but, for workerd, the wasm beside them.
+  // The main entries load nothing at run time but, for workerd, the wasm beside them
+  // (dist/node.* are the Node-only file helpers and import Node built-ins).
   const imports = (file) => [...fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'dist', file), 'utf8')
     .matchAll(/^\s*import\b.*$|\brequire\(["'][^"']+["']\)|\bimport\(/gm)].map((m) => m[0]);
   expect(imports('fernet.mjs')).toEqual([]);
@@ -74,7 +79,7 @@ test('tsc --strict accepts the typed usage, rejects the misuse, and the types na
   expect(result.runtime.exports).toEqual(
     ['Fernet', 'InvalidToken', 'MAX_MESSAGE_SIZE', 'MAX_TOKEN_LENGTH', 'MultiFernet', 'ready'],
   );
-  expect(result).toMatchObject({ text: 'text', multiText: 'text', invalidTokenCaught: true });
+  expect(result).toMatchObject({ text: 'text', multiText: 'text', streamed: 'text', invalidTokenCaught: true });
 });
 
 test('tsc fails on a type error in user code (the check is live)', () => {

@@ -3,7 +3,7 @@
 // exactly what the runtime exports (checked both ways below).
 import * as api from 'fernet-wasm';
 import { ready, Fernet, MultiFernet, InvalidToken, MAX_MESSAGE_SIZE, MAX_TOKEN_LENGTH } from 'fernet-wasm';
-import type { Seconds, WasmSource } from 'fernet-wasm';
+import type { Encryptor, Seconds, WasmSource } from 'fernet-wasm';
 
 // Record<keyof X, true> must list every declared member and nothing else.
 const exportNames: Record<keyof typeof api, true> = {
@@ -11,11 +11,11 @@ const exportNames: Record<keyof typeof api, true> = {
 };
 const fernetMethods: Record<keyof Fernet, true> = {
   encrypt: true, encryptAtTime: true, decrypt: true, decryptAtTime: true, decryptToString: true,
-  extractTimestamp: true, _encryptFromParts: true,
+  extractTimestamp: true, _encryptFromParts: true, encryptor: true, encryptStream: true, decryptStream: true,
 };
 const multiMethods: Record<keyof MultiFernet, true> = {
   encrypt: true, encryptAtTime: true, decrypt: true, decryptAtTime: true, decryptToString: true,
-  extractTimestamp: true, rotate: true,
+  extractTimestamp: true, rotate: true, encryptor: true, encryptStream: true, decryptStream: true,
 };
 const fernetStatics: Record<Exclude<keyof typeof Fernet, 'prototype'>, true> = { generateKey: true };
 
@@ -43,6 +43,8 @@ const plainAt: Uint8Array = fernet.decryptAtTime(tokenAt, 10n, 1_700_000_005);
 const text: string = fernet.decryptToString(token, 3600);
 const stamp: number = fernet.extractTimestamp(tokenAt);
 const fixed: string = fromBytes._encryptFromParts('x', 0, new Uint8Array(16));
+const encryptor: Encryptor = fernet.encryptor({ currentTime: 1_700_000_000 });
+const streamed = new TextDecoder().decode(new Uint8Array([...encryptor.update('text'), ...encryptor.finish()]));
 
 const multi = new MultiFernet([new Fernet(Fernet.generateKey()), fernet]);
 const rotated: string = multi.rotate(token);
@@ -93,6 +95,7 @@ console.log(JSON.stringify({
   declared,
   text,
   multiText,
+  streamed: fernet.decryptToString(streamed),
   sizes: [plain.length, plainTtl.length, plainNoTtl.length, plainAt.length, multiPlain.length],
   stamps: [stamp, multiStamp > 0],
   fixed: fixed.length > 0,
