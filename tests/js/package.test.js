@@ -14,7 +14,7 @@ let params;
 beforeAll(() => {
   packed = pack();
   project = scratchProject(packed.tarball, ['app', 'node']);
-  for (const file of ['usage.ts', 'usage-cjs.cts']) {
+  for (const file of ['usage.ts', 'usage-cjs.cts', 'usage-node.ts']) {
     fs.copyFileSync(path.join(ROOT, 'tests', 'types', file), path.join(project, file));
   }
   params = pythonParams(MESSAGE);
@@ -35,6 +35,7 @@ test('the tarball holds exactly the built package, its types and its documents',
     'dist/node.mjs',
     'index.d.mts',
     'index.d.ts',
+    'node.d.mts',
     'node.d.ts',
     'package.json',
   ].sort());
@@ -80,6 +81,14 @@ test('tsc --strict accepts the typed usage, rejects the misuse, and the types na
     ['Fernet', 'InvalidToken', 'MAX_MESSAGE_SIZE', 'MAX_TOKEN_LENGTH', 'MultiFernet', 'ready'],
   );
   expect(result).toMatchObject({ text: 'text', multiText: 'text', streamed: 'text', invalidTokenCaught: true });
+});
+
+test('tsc --strict: fernet-wasm/node declares exactly what it exports', () => {
+  // Its types use Node's (node:stream); the scratch project borrows the repository's @types/node.
+  runTool(BIN.tsc, ['--strict', '--module', 'nodenext', '--target', 'es2022', '--types', 'node',
+    '--typeRoots', path.join(ROOT, 'node_modules', '@types'), 'usage-node.ts'], { cwd: project });
+  const result = JSON.parse(runNode([path.join(project, 'usage-node.js')], { cwd: project }));
+  expect(result.runtime).toEqual(result.declared);
 });
 
 test('tsc fails on a type error in user code (the check is live)', () => {
