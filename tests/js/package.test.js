@@ -69,6 +69,12 @@ test('a CommonJS script and an ESM script make tokens Python decrypts, and read 
   for (const readings of pythonReadings(params, tokens)) expect(readings).toEqual(tokens.map(() => MESSAGE));
 });
 
+test('the installed `fernet` command encrypts for Python', () => {
+  const token = runTool([path.join(project, 'node_modules', '.bin', 'fernet')], ['encrypt', '-'],
+    { cwd: project, input: MESSAGE, env: { FERNET_KEY: params.key } }).trim();
+  for (const readings of pythonReadings(params, [token])) expect(readings).toEqual([MESSAGE]);
+});
+
 test('tsc --strict accepts the typed usage, rejects the misuse, and the types name exactly the runtime API', () => {
   // ESM view with emitted JS (run below), the bundler view, and the CommonJS view.
   runTool(BIN.tsc, ['--strict', '--module', 'nodenext', '--target', 'es2022', 'usage.ts'], { cwd: project });
