@@ -13,6 +13,8 @@ export interface FileOptions {
   onProgress?: (done: number, total: number | undefined) => void;
   /** Accept one line break after the token (as a text file often has). */
   trailingNewline?: boolean;
+  /** Aborting stops the work; no output and no temporary file are left. */
+  signal?: AbortSignal;
 }
 
 export interface DecryptFileOptions extends FileOptions {

@@ -167,9 +167,13 @@ async function inspect(options) {
 
 async function main(argv) {
   const { command, options } = parse(argv);
-  if (command === undefined || command === 'help') throw new UsageError('');
+  if (command === undefined) throw new UsageError('a command is needed');
+  if (['help', '--help', '-h'].includes(command)) throw new UsageError('');
   await ready();
-  const common = { force: options.force, onProgress: progress(options), trailingNewline: true };
+  // Ctrl+C or a kill stops the work cleanly: no output, no temporary file.
+  const abort = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => abort.abort());
+  const common = { force: options.force, onProgress: progress(options), trailingNewline: true, signal: abort.signal };
   switch (command) {
     case 'keygen':
       process.stdout.write(`${Fernet.generateKey()}\n`);
@@ -205,6 +209,9 @@ main(process.argv.slice(2)).then(
     } else if (error instanceof KeyError) {
       process.stderr.write(`fernet: ${error.message}\n`);
       process.exitCode = 1;
+    } else if (error.name === 'AbortError') {
+      process.stderr.write('fernet: interrupted; nothing was written\n');
+      process.exitCode = 130;
     } else if (error.code === 'EEXIST') {
       process.stderr.write(`fernet: ${error.message}\n`);
       process.exitCode = 2;

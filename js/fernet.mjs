@@ -436,18 +436,25 @@ function decryptStreamWith(keys, source, { ttl, currentTime = now() } = {}) {
       decryptor = openDecryptor(key, true, ttl, currentTime);
       reader = open().getReader();
     },
+    // Reads until there is something to hand on: a pull that enqueues
+    // nothing would not be called again.
     async pull(controller) {
       try {
-        const { done, value } = await reader.read();
-        if (done) {
-          const last = decryptor.call('finish');
-          decryptor.close();
-          if (last.length !== 0) controller.enqueue(last);
-          controller.close();
-          return;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            const last = decryptor.call('finish');
+            decryptor.close();
+            if (last.length !== 0) controller.enqueue(last);
+            controller.close();
+            return;
+          }
+          const out = decryptor.call('update', chunkBytes(value));
+          if (out.length !== 0) {
+            controller.enqueue(out);
+            return;
+          }
         }
-        const out = decryptor.call('update', chunkBytes(value));
-        if (out.length !== 0) controller.enqueue(out);
       } catch (error) {
         fail(error);
       }

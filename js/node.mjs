@@ -126,12 +126,16 @@ function handleWriter(handle) {
   });
 }
 
-/** Encrypts `input` into `output` in constant memory. Options: { currentTime, force, onProgress }. */
+/**
+ * Encrypts `input` into `output` in constant memory; the output appears only
+ * when complete. Options: { currentTime, force, onProgress, signal }.
+ */
 export async function encryptFile(fernet, input, output, options = {}) {
   requireFernet(fernet);
   const total = await inputSize(input);
   await publishAtomically(output, options.force, (handle) => pipeline(
     openInput(input), counting(total, options.onProgress), createEncryptStream(fernet, options), handleWriter(handle),
+    { signal: options.signal },
   ));
 }
 
@@ -221,7 +225,9 @@ async function withRereadable(input, work) {
 /**
  * Decrypts the token in `input` into `output` in constant memory; nothing is
  * written to `output` unless the token is authentic. Options: { ttl,
- * currentTime, force, onProgress, trailingNewline (accept one line break at the end) }.
+ * currentTime, force, onProgress, signal, trailingNewline (accept one line
+ * break at the end) }. An aborted `signal` stops the work and removes the
+ * temporary file.
  */
 export async function decryptFile(fernet, input, output, options = {}) {
   const keys = requireFernet(fernet);
@@ -231,6 +237,7 @@ export async function decryptFile(fernet, input, output, options = {}) {
     await publishAtomically(output, options.force, (handle) => pipeline(
       openInput(source), counting(total, options.onProgress),
       decryptorTransform(openDecryptor(key, true, settings.ttl, settings.currentTime), settings), handleWriter(handle),
+      { signal: options.signal },
     ));
   };
   if (keys.length === 32) return decryptFrom(input, keys);
@@ -253,7 +260,7 @@ export async function verifyFile(fernet, input, options = {}) {
 /**
  * MultiFernet.rotate for files: re-encrypts the token in `input` under the
  * first key, keeping its timestamp; the plaintext never touches the disk.
- * Options: { force, onProgress, trailingNewline }.
+ * Options: { force, onProgress, signal, trailingNewline }.
  */
 export async function rotateFile(multi, input, output, options = {}) {
   if (!(multi instanceof MultiFernet)) throw new TypeError('rotateFile needs a MultiFernet');
@@ -265,6 +272,7 @@ export async function rotateFile(multi, input, output, options = {}) {
       openInput(path), counting(total, options.onProgress),
       decryptorTransform(openDecryptor(key, true), options),
       createEncryptStream(multi, { currentTime: timestamp }), handleWriter(handle),
+      { signal: options.signal },
     ));
   });
 }
