@@ -3,6 +3,8 @@
 // JS-owned Uint8Array copies out. A function returns its result on success
 // and a fernet::Status number on failure; js/ turns that into an exception.
 // 64-bit times travel as two 32-bit halves, which every emsdk binds alike.
+#include <cstring>
+
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -44,6 +46,23 @@ val timestamp_bytes(uint64_t timestamp) {
   for (int i = 7; i >= 0; --i, timestamp >>= 8) be[i] = static_cast<uint8_t>(timestamp);
   return copy_out(be, sizeof be);
 }
+
+class Scratch {
+ public:
+  uint8_t* reserve(size_t size) {
+    if (buffer_.size() < size && !buffer_.allocate(size)) return nullptr;
+    return buffer_.data();
+  }
+  size_t size() const { return buffer_.size(); }
+  val take(size_t size) {
+    val copy = copy_out(buffer_.data(), size);
+    fernet::secure_zero(buffer_.data(), size);
+    return copy;
+  }
+
+ private:
+  SecureBuffer buffer_;
+};
 
 val parse_key(const val& text) {
   Input in(text);
@@ -87,6 +106,50 @@ val decrypt(const val& raw_keys, const val& token_text, bool check_ttl, int32_t 
   return status == Status::kOk ? copy_out(plain.message, plain.message_size) : failure(status);
 }
 
+// The in-memory hot path for small messages. JS writes its inputs into one
+// scratch buffer in wasm memory (via scratch_view) and reads the result from
+// it, then zero-fills it: one copy each way and no JS values per argument.
+// Layout: encrypt [key 32 | iv 16 | message n | token out]; decrypt
+// [keys 32k | token m | plaintext out]. Returns the result's length, or
+// -status.
+Scratch hot_scratch;
+
+val scratch_view(size_t size) {
+  uint8_t* data = hot_scratch.reserve(size);
+  if (data == nullptr) return failure(Status::kOutOfMemory);
+  return val(emscripten::typed_memory_view(size, data));
+}
+
+int encrypt_in_scratch(size_t message_size, uint32_t time_high, uint32_t time_low) {
+  uint8_t* base = hot_scratch.reserve(0);
+  if (message_size > fernet::kMaxMessageSize ||
+      48 + message_size + fernet::token_size(message_size) > hot_scratch.size())
+    return -static_cast<int>(Status::kTooLarge);
+  SecureBuffer token;
+  const Status status = fernet::encrypt(base, join(time_high, time_low), base + 32, base + 48,
+                                        message_size, token);
+  if (status != Status::kOk) return -static_cast<int>(status);
+  std::memcpy(base + 48 + message_size, token.data(), token.size());
+  return static_cast<int>(token.size());
+}
+
+int decrypt_in_scratch(size_t key_count, size_t token_size, bool check_ttl, int32_t ttl_high,
+                       uint32_t ttl_low, uint32_t now_high, uint32_t now_low) {
+  uint8_t* base = hot_scratch.reserve(0);
+  if (key_count > hot_scratch.size() / fernet::kKeySize || token_size > hot_scratch.size() ||
+      key_count * fernet::kKeySize + token_size + token_size / 4 * 3 > hot_scratch.size())
+    return -static_cast<int>(Status::kTooLarge);
+  const fernet::Freshness freshness{
+      static_cast<int64_t>(join(static_cast<uint32_t>(ttl_high), ttl_low)), join(now_high, now_low)};
+  fernet::Decrypted plain;
+  const uint8_t* token = base + key_count * fernet::kKeySize;
+  const Status status = fernet::decrypt(base, key_count, token, token_size,
+                                        check_ttl ? &freshness : nullptr, plain);
+  if (status != Status::kOk) return -static_cast<int>(status);
+  std::memcpy(base + key_count * fernet::kKeySize + token_size, plain.message, plain.message_size);
+  return static_cast<int>(plain.message_size);
+}
+
 val extract_timestamp(const val& raw_keys, const val& token_text) {
   Input keys(raw_keys), token(token_text);
   if (!keys.ok || !token.ok) return failure(Status::kOutOfMemory);
@@ -108,22 +171,6 @@ val rotate(const val& raw_keys, const val& token_text, const val& iv_bytes) {
 
 // Streams keep state between calls, so they are objects; js/fernet.mjs owns
 // each one and deletes it when the stream ends, fails or is abandoned.
-class Scratch {
- public:
-  uint8_t* reserve(size_t size) {
-    if (buffer_.size() < size && !buffer_.allocate(size)) return nullptr;
-    return buffer_.data();
-  }
-  val take(size_t size) {
-    val copy = copy_out(buffer_.data(), size);
-    fernet::secure_zero(buffer_.data(), size);
-    return copy;
-  }
-
- private:
-  SecureBuffer buffer_;
-};
-
 class EncryptStream {
  public:
   val start(const val& raw_key, uint32_t time_high, uint32_t time_low, const val& iv_bytes) {
@@ -212,4 +259,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   emscripten::function("decrypt", &decrypt);
   emscripten::function("extractTimestamp", &extract_timestamp);
   emscripten::function("rotate", &rotate);
+  emscripten::function("scratchView", &scratch_view);
+  emscripten::function("encryptInScratch", &encrypt_in_scratch);
+  emscripten::function("decryptInScratch", &decrypt_in_scratch);
 }

@@ -228,9 +228,13 @@ function encryptWith(keys, data, currentTime, iv) {
   const [high, low] = timeHalves(currentTime, 'currentTime');
   if (!isBytes(iv)) throw new TypeError('iv must be a Uint8Array');
   if (iv.length !== 16) throw new RangeError('iv must be 16 bytes');
+  const key = keys.subarray(0, 32);
+  if ((typeof data === 'string' && data.length * 3 <= HOT_PATH_LIMIT) || (isBytes(data) && data.length <= HOT_PATH_LIMIT)) {
+    return encryptSmall(c, key, data, high, low, iv);
+  }
   const message = messageBytes(data);
   try {
-    return asciiText(unwrap(c.encrypt(keys.subarray(0, 32), message.bytes, high, low, iv)));
+    return asciiText(unwrap(c.encrypt(key, message.bytes, high, low, iv)));
   } finally {
     if (message.owned) message.bytes.fill(0);
   }
@@ -238,13 +242,67 @@ function encryptWith(keys, data, currentTime, iv) {
 
 function decryptWith(keys, token, ttl, currentTime) {
   const c = requireCore();
-  const bytes = tokenBytes(token);
-  if (ttl === undefined || ttl === null) {
-    return unwrap(c.decrypt(keys, bytes, false, 0, 0, 0, 0));
+  const timing = ttl === undefined || ttl === null
+    ? [false, 0, 0, 0, 0]
+    : [true, ...ttlHalves(ttl), ...timeHalves(currentTime, 'currentTime')];
+  if ((typeof token === 'string' || isBytes(token)) && token.length <= HOT_PATH_LIMIT) {
+    return decryptSmall(c, keys, token, timing);
   }
-  const [ttlHigh, ttlLow] = ttlHalves(ttl);
-  const [nowHigh, nowLow] = timeHalves(currentTime, 'currentTime');
-  return unwrap(c.decrypt(keys, bytes, true, ttlHigh, ttlLow, nowHigh, nowLow));
+  return unwrap(c.decrypt(keys, tokenBytes(token), ...timing));
+}
+
+// Small messages and tokens, the common case, go through one scratch buffer
+// in wasm memory (cpp/bindings.cpp): the inputs are written straight into it,
+// the result is copied out, and the buffer is zero-filled before returning.
+const HOT_PATH_LIMIT = 16 * 1024;
+let scratchView = null;
+
+function scratch(c, size) {
+  // A view goes stale (length 0) when wasm memory grows; then it is fetched anew.
+  if (scratchView === null || scratchView.length < size) {
+    scratchView = unwrap(c.scratchView(Math.max(size, 4096)));
+  }
+  return scratchView;
+}
+
+function tokenLength(messageSize) {
+  return Math.ceil((57 + (Math.floor(messageSize / 16) + 1) * 16) / 3) * 4;
+}
+
+function encryptSmall(c, key, data, high, low, iv) {
+  const room = typeof data === 'string' ? data.length * 3 : data.length;
+  const size = 48 + room + tokenLength(room);
+  const view = scratch(c, size);
+  try {
+    view.set(key, 0);
+    view.set(iv, 32);
+    let length = data.length;
+    if (typeof data === 'string') length = utf8Encoder.encodeInto(data, view.subarray(48, 48 + room)).written;
+    else view.set(data, 48);
+    const result = c.encryptInScratch(length, high, low);
+    if (result < 0) unwrap(-result);
+    return asciiText(scratch(c, size).subarray(48 + length, 48 + length + result));
+  } finally {
+    scratch(c, size).fill(0, 0, size);
+  }
+}
+
+function decryptSmall(c, keys, token, timing) {
+  const room = typeof token === 'string' ? token.length * 3 : token.length;
+  const start = keys.length;
+  const size = start + room + Math.floor(room / 4) * 3;
+  const view = scratch(c, size);
+  try {
+    view.set(keys, 0);
+    let length = token.length;
+    if (typeof token === 'string') length = utf8Encoder.encodeInto(token, view.subarray(start, start + room)).written;
+    else view.set(token, start);
+    const result = c.decryptInScratch(keys.length / 32, length, ...timing);
+    if (result < 0) unwrap(-result);
+    return scratch(c, size).slice(start + length, start + length + result);
+  } finally {
+    scratch(c, size).fill(0, 0, size);
+  }
 }
 
 function requireTtl(ttl) {

@@ -9,12 +9,12 @@
 // Missing toolchain or mbedTLS sources are set up first (scripts/setup.sh).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const wasmBuild = join(root, process.env.FERNET_WASM_BUILD_DIR ?? 'build-wasm');
+const wasmBuild = resolve(root, process.env.FERNET_WASM_BUILD_DIR ?? 'build-wasm');
 const outputs = ['fernet.mjs', 'fernet.cjs', 'fernet.workerd.mjs', 'node.mjs', 'node.cjs', 'fernet_core.wasm']
   .map((f) => join(dist, f));
 const inputs = [

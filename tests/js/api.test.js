@@ -189,6 +189,19 @@ describe('decrypt', () => {
   });
 });
 
+describe('small and large inputs take different internal paths with the same results', () => {
+  test.each([5461, 5462, 16383, 16384, 16385])('%i characters, as a string and as bytes', (n) => {
+    const iv = new Uint8Array(16).fill(9);
+    for (const text of ['€'.repeat(Math.floor(n / 3)), 'a'.repeat(n), `${'é'.repeat(n >> 1)}x`]) {
+      const bytes = new TextEncoder().encode(text);
+      const token = fernet._encryptFromParts(text, 1234, iv);
+      expect(token).toBe(fernet._encryptFromParts(bytes, 1234, iv));
+      expect(fernet.decryptToString(token)).toBe(text);
+      expect(Buffer.from(fernet.decrypt(new TextEncoder().encode(token))).equals(Buffer.from(bytes))).toBe(true);
+    }
+  });
+});
+
 describe('MultiFernet', () => {
   test('an empty list is an Error, as in Python', () => {
     expect(() => new MultiFernet([])).toThrow(new Error('MultiFernet requires at least one Fernet instance'));

@@ -14,6 +14,10 @@ const PAYLOADS = {
   '255 bytes': crypto.randomBytes(255),
   'all 256 byte values': Uint8Array.from({ length: 256 }, (_, i) => i),
   'multilingual UTF-8': enc.encode('Grüße, 你好, こんにちは, Здравствуйте, مرحبا, 🔐🗝️ — ½ ∑ ∞'),
+  // Around the size where the API switches from its scratch-buffer path to the general one.
+  '16 KiB - 1': crypto.randomBytes(16 * 1024 - 1),
+  '16 KiB': crypto.randomBytes(16 * 1024),
+  '16 KiB + 1': crypto.randomBytes(16 * 1024 + 1),
   '1 MiB random': crypto.randomBytes(1 << 20),
 };
 const T0 = 1_700_000_000;
