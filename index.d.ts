@@ -45,8 +45,18 @@ export interface DecryptStreamOptions {
  */
 export type RereadableSource = Blob | (() => ReadableStream<Uint8Array>);
 
-/** The streaming methods Fernet and MultiFernet share. */
-interface Streaming {
+/** The methods Fernet and MultiFernet share (MultiFernet encrypts with its first key). */
+interface FernetMethods {
+  /** A string is UTF-8 encoded. */
+  encrypt(data: Uint8Array | string): string;
+  encryptAtTime(data: Uint8Array | string, currentTime: Seconds): string;
+  /** `ttl` in seconds; omitted or null means no age check. */
+  decrypt(token: string | Uint8Array, ttl?: number | bigint | null): Uint8Array;
+  decryptAtTime(token: string | Uint8Array, ttl: number | bigint, currentTime: Seconds): Uint8Array;
+  /** decrypt(), then strict UTF-8 decoding (invalid UTF-8 throws a TypeError). */
+  decryptToString(token: string | Uint8Array, ttl?: number | bigint | null): string;
+  /** The token's timestamp, after its HMAC is verified (as Python does). */
+  extractTimestamp(token: string | Uint8Array): number;
   encryptor(options?: EncryptorOptions): Encryptor;
   /** Plaintext chunks in, the token's text (ASCII bytes) out. */
   encryptStream(options?: EncryptorOptions): TransformStream<Uint8Array | string, Uint8Array>;
@@ -60,37 +70,21 @@ export declare class InvalidToken extends Error {
 }
 
 /** Fernet with one key, as Python's cryptography.fernet.Fernet. */
-export interface Fernet extends Streaming {}
+export interface Fernet extends FernetMethods {}
 export declare class Fernet {
   /** base64url of 32 CSPRNG bytes: 44 characters, as Python's Fernet.generate_key(). */
   static generateKey(): string;
   /** `key`: the base64url text of 32 bytes, as Python's, or the 32 raw bytes. */
   constructor(key: string | Uint8Array);
-  /** A string is UTF-8 encoded. */
-  encrypt(data: Uint8Array | string): string;
-  encryptAtTime(data: Uint8Array | string, currentTime: Seconds): string;
-  /** `ttl` in seconds; omitted or null means no age check. */
-  decrypt(token: string | Uint8Array, ttl?: number | bigint | null): Uint8Array;
-  decryptAtTime(token: string | Uint8Array, ttl: number | bigint, currentTime: Seconds): Uint8Array;
-  /** decrypt(), then strict UTF-8 decoding (invalid UTF-8 throws a TypeError). */
-  decryptToString(token: string | Uint8Array, ttl?: number | bigint | null): string;
-  /** The token's timestamp, after its HMAC is verified (as Python does). */
-  extractTimestamp(token: string | Uint8Array): number;
   /** Deterministic tokens, for tests and vectors only. */
   _encryptFromParts(data: Uint8Array | string, currentTime: Seconds, iv: Uint8Array): string;
 }
 
 /** Key rotation, as Python's MultiFernet: the first key encrypts, any key decrypts. */
-export interface MultiFernet extends Streaming {}
+export interface MultiFernet extends FernetMethods {}
 export declare class MultiFernet {
   /** Throws an Error when `fernets` is empty. */
   constructor(fernets: Iterable<Fernet>);
-  encrypt(data: Uint8Array | string): string;
-  encryptAtTime(data: Uint8Array | string, currentTime: Seconds): string;
-  decrypt(token: string | Uint8Array, ttl?: number | bigint | null): Uint8Array;
-  decryptAtTime(token: string | Uint8Array, ttl: number | bigint, currentTime: Seconds): Uint8Array;
-  decryptToString(token: string | Uint8Array, ttl?: number | bigint | null): string;
-  extractTimestamp(token: string | Uint8Array): number;
   /** Re-encrypts under the first key, keeping the token's original timestamp. */
   rotate(token: string | Uint8Array): string;
 }
