@@ -31,6 +31,15 @@ cmake --build "$build" --parallel >/dev/null
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$build" --output-on-failure --parallel 2 | tail -n 3
 
+# Secrets (MACs, key text) are compared only with mbedtls_ct_memcmp: the
+# core's objects must not call a library comparison, which may exit early.
+imports=$(nm -u "$build/libfernet_core.a")
+if grep -qwE 'memcmp|bcmp|strcmp|strncmp' <<<"$imports" || ! grep -qw mbedtls_ct_memcmp <<<"$imports"; then
+  echo "fuzz: the core calls a non-constant-time comparison:" >&2
+  grep -wE 'memcmp|bcmp|strcmp|strncmp|mbedtls_ct_memcmp' <<<"$imports" >&2 || true
+  exit 1
+fi
+
 rm -rf "$build/corpus" "$build/findings"
 mkdir -p "$build/findings"
 if [ -f "$vectors/generate.json" ]; then
