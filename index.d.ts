@@ -18,12 +18,49 @@ export declare const MAX_TOKEN_LENGTH: number;
  */
 export declare function ready(wasm?: WasmSource): Promise<void>;
 
+/** Incremental encryption; the concatenated output is exactly the token encryptAtTime() makes. */
+export interface Encryptor {
+  /** Plaintext in; the token text produced so far out (ASCII bytes; may be empty). */
+  update(chunk: Uint8Array | string): Uint8Array;
+  /** The rest of the token text; frees the encryptor. */
+  finish(): Uint8Array;
+  /** Frees the encryptor without finishing. */
+  destroy(): void;
+}
+
+export interface EncryptorOptions {
+  currentTime?: Seconds;
+  /** For tests and vectors only: a fixed 16-byte IV. */
+  iv?: Uint8Array;
+}
+
+export interface DecryptStreamOptions {
+  ttl?: number | bigint | null;
+  currentTime?: Seconds;
+}
+
+/**
+ * A token source that can be read twice (verified first, then decrypted):
+ * a Blob or File, or a function returning a new stream of the same token each time.
+ */
+export type RereadableSource = Blob | (() => ReadableStream<Uint8Array>);
+
+/** The streaming methods Fernet and MultiFernet share. */
+interface Streaming {
+  encryptor(options?: EncryptorOptions): Encryptor;
+  /** Plaintext chunks in, the token's text (ASCII bytes) out. */
+  encryptStream(options?: EncryptorOptions): TransformStream<Uint8Array | string, Uint8Array>;
+  /** The plaintext, released only after the whole token's HMAC has verified. */
+  decryptStream(source: RereadableSource, options?: DecryptStreamOptions): ReadableStream<Uint8Array>;
+}
+
 /** Thrown for every token that fails to verify or decrypt, whatever the reason. */
 export declare class InvalidToken extends Error {
   constructor();
 }
 
 /** Fernet with one key, as Python's cryptography.fernet.Fernet. */
+export interface Fernet extends Streaming {}
 export declare class Fernet {
   /** base64url of 32 CSPRNG bytes: 44 characters, as Python's Fernet.generate_key(). */
   static generateKey(): string;
@@ -44,6 +81,7 @@ export declare class Fernet {
 }
 
 /** Key rotation, as Python's MultiFernet: the first key encrypts, any key decrypts. */
+export interface MultiFernet extends Streaming {}
 export declare class MultiFernet {
   /** Throws an Error when `fernets` is empty. */
   constructor(fernets: Iterable<Fernet>);

@@ -7,6 +7,7 @@
 #include <emscripten/val.h>
 
 #include "fernet.h"
+#include "fernet_stream.h"
 
 namespace {
 
@@ -34,6 +35,13 @@ val copy_out(const uint8_t* data, size_t size) {
 val failure(Status status) { return val(static_cast<int>(status)); }
 
 uint64_t join(uint32_t high, uint32_t low) { return uint64_t{high} << 32 | low; }
+
+// A timestamp as its 8 big-endian bytes, so no precision is lost on the way.
+val timestamp_bytes(uint64_t timestamp) {
+  uint8_t be[8];
+  for (int i = 7; i >= 0; --i, timestamp >>= 8) be[i] = static_cast<uint8_t>(timestamp);
+  return copy_out(be, sizeof be);
+}
 
 val parse_key(const val& text) {
   Input in(text);
@@ -77,7 +85,6 @@ val decrypt(const val& raw_keys, const val& token_text, bool check_ttl, int32_t 
   return status == Status::kOk ? copy_out(plain.message, plain.message_size) : failure(status);
 }
 
-// The timestamp as its 8 big-endian bytes, so no precision is lost on the way.
 val extract_timestamp(const val& raw_keys, const val& token_text) {
   Input keys(raw_keys), token(token_text);
   if (!keys.ok || !token.ok) return failure(Status::kOutOfMemory);
@@ -85,9 +92,7 @@ val extract_timestamp(const val& raw_keys, const val& token_text) {
   const Status status = fernet::extract_timestamp(keys.data(), keys.size() / fernet::kKeySize,
                                                   token.data(), token.size(), &timestamp);
   if (status != Status::kOk) return failure(status);
-  uint8_t be[8];
-  for (int i = 7; i >= 0; --i, timestamp >>= 8) be[i] = static_cast<uint8_t>(timestamp);
-  return copy_out(be, sizeof be);
+  return timestamp_bytes(timestamp);
 }
 
 val rotate(const val& raw_keys, const val& token_text, const val& iv_bytes) {
@@ -99,9 +104,106 @@ val rotate(const val& raw_keys, const val& token_text, const val& iv_bytes) {
   return status == Status::kOk ? copy_out(rotated.data(), rotated.size()) : failure(status);
 }
 
+// Streams keep state between calls, so they are objects; js/fernet.mjs owns
+// each one and deletes it when the stream ends, fails or is abandoned.
+class Scratch {
+ public:
+  uint8_t* reserve(size_t size) {
+    if (buffer_.size() < size && !buffer_.allocate(size)) return nullptr;
+    return buffer_.data();
+  }
+  val take(size_t size) {
+    val copy = copy_out(buffer_.data(), size);
+    fernet::secure_zero(buffer_.data(), size);
+    return copy;
+  }
+
+ private:
+  SecureBuffer buffer_;
+};
+
+class EncryptStream {
+ public:
+  val start(const val& raw_key, uint32_t time_high, uint32_t time_low, const val& iv_bytes) {
+    Input key(raw_key), iv(iv_bytes);
+    uint8_t* out = scratch_.reserve(64);
+    if (!key.ok || !iv.ok || out == nullptr) return failure(Status::kOutOfMemory);
+    size_t written = 0;
+    const Status status = encryptor_.start(key.data(), join(time_high, time_low), iv.data(), out, &written);
+    return status == Status::kOk ? scratch_.take(written) : failure(status);
+  }
+  val update(const val& chunk) {
+    Input plain(chunk);
+    uint8_t* out = scratch_.reserve(fernet::StreamEncryptor::max_update_output(plain.size()));
+    if (!plain.ok || out == nullptr) return failure(Status::kOutOfMemory);
+    size_t written = 0;
+    const Status status = encryptor_.update(plain.data(), plain.size(), out, &written);
+    return status == Status::kOk ? scratch_.take(written) : failure(status);
+  }
+  val finish() {
+    uint8_t* out = scratch_.reserve(fernet::StreamEncryptor::kMaxFinishOutput);
+    if (out == nullptr) return failure(Status::kOutOfMemory);
+    size_t written = 0;
+    const Status status = encryptor_.finish(out, &written);
+    return status == Status::kOk ? scratch_.take(written) : failure(status);
+  }
+
+ private:
+  fernet::StreamEncryptor encryptor_;
+  Scratch scratch_;
+};
+
+class DecryptStream {
+ public:
+  val start(const val& raw_keys, bool decrypt, bool check_ttl, int32_t ttl_high, uint32_t ttl_low,
+            uint32_t now_high, uint32_t now_low) {
+    Input keys(raw_keys);
+    if (!keys.ok) return failure(Status::kOutOfMemory);
+    const fernet::Freshness freshness{
+        static_cast<int64_t>(join(static_cast<uint32_t>(ttl_high), ttl_low)), join(now_high, now_low)};
+    const Status status = decryptor_.start(keys.data(), keys.size() / fernet::kKeySize,
+                                           check_ttl ? &freshness : nullptr, decrypt);
+    return status == Status::kOk ? val::undefined() : failure(status);
+  }
+  val update(const val& chunk) {
+    Input text(chunk);
+    uint8_t* out = scratch_.reserve(fernet::StreamDecryptor::max_update_output(text.size()));
+    if (!text.ok || out == nullptr) return failure(Status::kOutOfMemory);
+    size_t written = 0;
+    const Status status = decryptor_.update(text.data(), text.size(), out, &written);
+    return status == Status::kOk ? scratch_.take(written) : failure(status);
+  }
+  val finish() {
+    uint8_t* out = scratch_.reserve(fernet::kBlockSize);
+    if (out == nullptr) return failure(Status::kOutOfMemory);
+    size_t written = 0;
+    const Status status = decryptor_.finish(out, &written);
+    return status == Status::kOk ? scratch_.take(written) : failure(status);
+  }
+  // The verified token's timestamp (8 big-endian bytes) and key, after finish().
+  val timestamp() const { return timestamp_bytes(decryptor_.timestamp()); }
+  size_t key_index() const { return decryptor_.key_index(); }
+
+ private:
+  fernet::StreamDecryptor decryptor_;
+  Scratch scratch_;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(fernet_core) {
+  emscripten::class_<EncryptStream>("EncryptStream")
+      .constructor<>()
+      .function("start", &EncryptStream::start)
+      .function("update", &EncryptStream::update)
+      .function("finish", &EncryptStream::finish);
+  emscripten::class_<DecryptStream>("DecryptStream")
+      .constructor<>()
+      .function("start", &DecryptStream::start)
+      .function("update", &DecryptStream::update)
+      .function("finish", &DecryptStream::finish)
+      .function("timestamp", &DecryptStream::timestamp)
+      .function("keyIndex", &DecryptStream::key_index);
   emscripten::function("parseKey", &parse_key);
   emscripten::function("formatKey", &format_key);
   emscripten::function("encrypt", &encrypt);

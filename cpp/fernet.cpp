@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base64url.h"
+#include "fernet_internal.h"
 #include "mbedtls/aes.h"
 #include "mbedtls/base64.h"
 // constant_time.h, unlike mbedTLS's other public headers, has no extern "C".
@@ -13,6 +14,11 @@ extern "C" {
 
 namespace fernet {
 namespace {
+
+using internal::is_fresh;
+using internal::load_be64;
+using internal::pkcs7_pad_length;
+using internal::store_be64;
 
 constexpr size_t kMinTokenBytes = kHeaderSize + kBlockSize + kHmacSize;
 
@@ -37,15 +43,6 @@ void ct_translate(uint8_t* text, size_t size, uint8_t from62, uint8_t from63, ui
   *bad = static_cast<uint8_t>(*bad | seen);
 }
 
-void store_be64(uint64_t value, uint8_t* out) {
-  for (int i = 7; i >= 0; --i, value >>= 8) out[i] = static_cast<uint8_t>(value);
-}
-
-uint64_t load_be64(const uint8_t* in) {
-  uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value = value << 8 | in[i];
-  return value;
-}
 
 bool hmac_sha256(const uint8_t* key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]) {
   return mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), signing_key(key), 16,
@@ -68,34 +65,7 @@ bool aes_cbc(const uint8_t* key, int mode, const uint8_t iv[kIvSize], uint8_t* d
   return rc == 0;
 }
 
-// The PKCS7 pad length of the final block, or 0 if the padding is invalid;
-// constant-time over the last block.
-size_t pkcs7_pad_length(const uint8_t* data, size_t size) {
-  const uint8_t* last = data + size - kBlockSize;
-  const uint32_t pad = last[kBlockSize - 1];
-  uint32_t bad = (pad - 1) >> 31 & 1;            // pad == 0
-  bad |= (uint32_t{kBlockSize} - pad) >> 31 & 1;  // pad > 16
-  for (uint32_t i = 0; i < kBlockSize; ++i) {
-    // Byte i of the block is padding when i >= 16 - pad.
-    const uint32_t in_pad = ((kBlockSize - 1 - i) - pad) >> 31 & 1;
-    bad |= in_pad & ((last[i] ^ pad) != 0);
-  }
-  return bad ? 0 : pad;
-}
 
-// Python's rule, without overflow: expired when timestamp + ttl < now,
-// too far ahead when now + skew < timestamp.
-bool is_fresh(uint64_t timestamp, const Freshness& f) {
-  bool expired;
-  if (f.ttl >= 0) {
-    expired = f.now > timestamp && f.now - timestamp > static_cast<uint64_t>(f.ttl);
-  } else {
-    const uint64_t back = static_cast<uint64_t>(-(f.ttl + 1)) + 1;  // |ttl|, INT64_MIN safe
-    expired = f.now > UINT64_MAX - back || timestamp < f.now + back;
-  }
-  const bool from_future = f.now <= UINT64_MAX - kMaxClockSkew && f.now + kMaxClockSkew < timestamp;
-  return !expired && !from_future;
-}
 
 // Decodes a token and checks what can be checked without a key: version and
 // length. `raw` receives the decoded bytes.

@@ -262,6 +262,214 @@ function extractTimestampWith(keys, token) {
   return view.getUint32(0) * TWO_32 + view.getUint32(4);
 }
 
+// ---- streams -------------------------------------------------------------
+// Each stream owns a C++ state object in wasm. It is deleted as soon as the
+// stream finishes, fails or is cancelled; the garbage collector deletes the
+// ones a caller abandons.
+const abandoned = new FinalizationRegistry((handle) => handle.delete());
+
+class CoreStream {
+  #handle;
+
+  constructor(kind) {
+    this.#handle = new (requireCore()[kind])();
+    abandoned.register(this, this.#handle, this);
+  }
+
+  call(method, ...args) {
+    if (this.#handle === null) throw new Error('fernet-wasm: this stream has already ended');
+    try {
+      return unwrap(this.#handle[method](...args));
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  get handle() {
+    return this.#handle;
+  }
+
+  close() {
+    if (this.#handle === null) return;
+    abandoned.unregister(this);
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
+function chunkBytes(chunk) {
+  if (isBytes(chunk)) return chunk;
+  if (typeof chunk === 'string') return utf8Encoder.encode(chunk);
+  throw new TypeError('stream chunks must be Uint8Arrays or strings');
+}
+
+function concatBytes(a, b) {
+  if (a.length === 0) return b;
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
+
+/**
+ * Incremental encryption: update() takes plaintext pieces and returns the
+ * token text produced so far (ASCII bytes); finish() returns the rest. The
+ * concatenated output is exactly the token encryptAtTime() would make.
+ */
+class Encryptor {
+  #stream;
+  #header;
+
+  constructor(key, { currentTime = now(), iv } = {}) {
+    const [high, low] = timeHalves(currentTime, 'currentTime');
+    const chosenIv = iv ?? randomIv();
+    if (!isBytes(chosenIv) || chosenIv.length !== 16) throw new TypeError('iv must be a 16-byte Uint8Array');
+    this.#stream = new CoreStream('EncryptStream');
+    this.#header = this.#stream.call('start', key, high, low, chosenIv);
+  }
+
+  update(chunk) {
+    return this.#withHeader(this.#stream.call('update', chunkBytes(chunk)));
+  }
+
+  finish() {
+    const last = this.#withHeader(this.#stream.call('finish'));
+    this.#stream.close();
+    return last;
+  }
+
+  /** Frees the encryptor without finishing (finish() does this itself). */
+  destroy() {
+    this.#stream.close();
+  }
+
+  #withHeader(bytes) {
+    if (this.#header === null) return bytes;
+    const joined = concatBytes(this.#header, bytes);
+    this.#header = null;
+    return joined;
+  }
+}
+
+function encryptStreamWith(key, options) {
+  let encryptor = null;
+  return new TransformStream({
+    start() {
+      encryptor = new Encryptor(key, options);
+    },
+    transform(chunk, controller) {
+      try {
+        const out = encryptor.update(chunk);
+        if (out.length !== 0) controller.enqueue(out);
+      } catch (error) {
+        encryptor.destroy();
+        throw error;
+      }
+    },
+    flush(controller) {
+      controller.enqueue(encryptor.finish());
+    },
+    cancel() {
+      encryptor?.destroy();
+    },
+  });
+}
+
+// A C++ decryptor (cpp/fernet_stream.h). With decrypt = false it only checks;
+// with decrypt = true its output is unauthenticated until finish() succeeds.
+function openDecryptor(keys, decrypt, ttl, currentTime) {
+  const stream = new CoreStream('DecryptStream');
+  if (ttl === undefined || ttl === null) {
+    stream.call('start', keys, decrypt, false, 0, 0, 0, 0);
+  } else {
+    const [ttlHigh, ttlLow] = ttlHalves(ttl);
+    const [nowHigh, nowLow] = timeHalves(currentTime, 'currentTime');
+    stream.call('start', keys, decrypt, true, ttlHigh, ttlLow, nowHigh, nowLow);
+  }
+  return stream;
+}
+
+function sourceOpener(source) {
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return () => source.stream();
+  if (typeof source === 'function') return source;
+  throw new TypeError('decryptStream() needs a Blob, or a function returning a new ReadableStream of the token each time');
+}
+
+async function readAll(readable, onChunk) {
+  const reader = readable.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      onChunk(chunkBytes(value));
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+// Two passes over a re-readable source: the first verifies the HMAC of the
+// whole token, the second decrypts, so no plaintext is released before the
+// token is known to be authentic. The second pass checks the HMAC again and
+// errors the stream if the source changed in between.
+function decryptStreamWith(keys, source, { ttl, currentTime = now() } = {}) {
+  const open = sourceOpener(source);
+  let decryptor = null;
+  let reader = null;
+  const fail = (error) => {
+    decryptor?.close();
+    throw error;
+  };
+  return new ReadableStream({
+    async start() {
+      const verifier = openDecryptor(keys, false, ttl, currentTime);
+      let key;
+      try {
+        await readAll(open(), (chunk) => verifier.call('update', chunk));
+        verifier.call('finish');
+        const index = verifier.handle.keyIndex();
+        key = keys.subarray(32 * index, 32 * index + 32);
+      } finally {
+        verifier.close();
+      }
+      decryptor = openDecryptor(key, true, ttl, currentTime);
+      reader = open().getReader();
+    },
+    // Reads until there is something to hand on: a pull that enqueues
+    // nothing would not be called again.
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            const last = decryptor.call('finish');
+            decryptor.close();
+            if (last.length !== 0) controller.enqueue(last);
+            controller.close();
+            return;
+          }
+          const out = decryptor.call('update', chunkBytes(value));
+          if (out.length !== 0) {
+            controller.enqueue(out);
+            return;
+          }
+        }
+      } catch (error) {
+        fail(error);
+      }
+    },
+    async cancel(reason) {
+      decryptor?.close();
+      await reader?.cancel(reason);
+    },
+  });
+}
+
+// For fernet-wasm/node only (not public): a one-pass decryptor whose output
+// must stay private until finish() succeeds.
+const INTERNAL = Symbol.for('fernet-wasm/internal');
+
 /** Fernet with one key, as Python's cryptography.fernet.Fernet. */
 export class Fernet {
   /** A new key: base64url of 32 bytes from the platform CSPRNG (44 characters). */
@@ -310,6 +518,25 @@ export class Fernet {
   extractTimestamp(token) {
     return extractTimestampWith(rawKeys.get(this), token);
   }
+
+  /** An incremental encryptor; options: { currentTime, iv (tests only) }. */
+  encryptor(options) {
+    return new Encryptor(rawKeys.get(this), options);
+  }
+
+  /** A TransformStream from plaintext chunks to the token's text (ASCII bytes). */
+  encryptStream(options) {
+    return encryptStreamWith(rawKeys.get(this), options);
+  }
+
+  /**
+   * A ReadableStream of the plaintext of a token read from `source`: a Blob,
+   * or a function that returns a new ReadableStream of the same token each
+   * time (it is read twice). Options: { ttl, currentTime }.
+   */
+  decryptStream(source, options) {
+    return decryptStreamWith(rawKeys.get(this), source, options);
+  }
 }
 
 /** Key rotation, as Python's MultiFernet: the first key encrypts, any key decrypts. */
@@ -354,9 +581,33 @@ export class MultiFernet {
     return extractTimestampWith(this.#keys, token);
   }
 
+  encryptor(options) {
+    return new Encryptor(this.#keys.subarray(0, 32), options);
+  }
+
+  encryptStream(options) {
+    return encryptStreamWith(this.#keys.subarray(0, 32), options);
+  }
+
+  decryptStream(source, options) {
+    return decryptStreamWith(this.#keys, source, options);
+  }
+
+  static [INTERNAL](multi) {
+    return multi.#keys;
+  }
+
   /** Re-encrypts under the first key, keeping the token's original timestamp. */
   rotate(token) {
     const c = requireCore();
     return asciiDecoder.decode(unwrap(c.rotate(this.#keys, tokenBytes(token), randomIv())));
   }
 }
+
+// What fernet-wasm/node needs beyond the public API, under a registered
+// symbol rather than an export so that it stays out of the public surface.
+Fernet[INTERNAL] = {
+  keysOf: (fernet) => (fernet instanceof MultiFernet ? MultiFernet[INTERNAL](fernet) : rawKeys.get(fernet)),
+  openDecryptor,
+  now,
+};
