@@ -62,6 +62,7 @@ def main():
         ttl = case.get("ttl_sec", 60)
         write(out, "key", secret)
         write(out, "decrypt", key + token)
+        write(out, "stream", key + bytes([len(token) % 256]) + token)
         try:
             body = base64.urlsafe_b64decode(token)[:-32]
         except ValueError:  # the vectors' deliberately broken base64

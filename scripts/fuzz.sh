@@ -19,8 +19,7 @@ cd "$root"
 
 seconds=${FUZZ_SECONDS:-40}
 targets=("$@")
-# The streaming target joins this list (and CMakeLists.txt's) once it exists.
-[ ${#targets[@]} -gt 0 ] || targets=(decrypt decrypt_signed decrypt_ttl key multifernet)
+[ ${#targets[@]} -gt 0 ] || targets=(decrypt decrypt_signed decrypt_ttl key multifernet stream)
 build=build-fuzz
 vectors=${FERNET_VECTORS_DIR:-$root/../shared/vectors/fernet-spec}
 
