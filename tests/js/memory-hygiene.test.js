@@ -116,6 +116,43 @@ describe('after each operation, no key, derived key or plaintext is left in wasm
   });
 });
 
+describe('streams: nothing left once a stream has finished, failed or been destroyed', () => {
+  let fernet;
+  beforeAll(() => {
+    fernet = new Fernet(keyText);
+  });
+  const readAll = async (readable) => Buffer.from(await new Response(readable).arrayBuffer());
+
+  test('encryptor: update in pieces, finish; and one destroyed half-way', () => {
+    const encryptor = fernet.encryptor({ currentTime: T0 });
+    const big = plaintexts[1];
+    const parts = [];
+    for (let at = 0; at < big.length; at += 7_777) parts.push(encryptor.update(big.subarray(at, at + 7_777)));
+    parts.push(encryptor.finish());
+    const token = Buffer.concat(parts).toString('latin1');
+    expect(Buffer.from(fernet.decrypt(token)).equals(big)).toBe(true);
+    const abandoned = fernet.encryptor();
+    abandoned.update(plaintexts[0]);
+    abandoned.destroy();
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('encryptStream and decryptStream (two passes over a Blob)', async () => {
+    const source = new Blob([plaintexts[1]]).stream().pipeThrough(fernet.encryptStream());
+    const token = await readAll(source);
+    const plain = await readAll(fernet.decryptStream(new Blob([token]), { ttl: 60 }));
+    expect(plain.equals(plaintexts[1])).toBe(true);
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('decryptStream of a tampered token fails and leaves nothing', async () => {
+    const token = Buffer.from(fernet.encryptAtTime(plaintexts[1], T0));
+    token[token.length - 10] = token[token.length - 10] === 65 ? 66 : 65;
+    await expect(readAll(fernet.decryptStream(new Blob([token])))).rejects.toThrow(InvalidToken);
+    expect(leftovers()).toEqual([]);
+  });
+});
+
 test('generateKey leaves no trace of the key it made', () => {
   const generated = Fernet.generateKey();
   const raw = Buffer.from(generated, 'base64url');
