@@ -7,6 +7,7 @@
 // FERNET_DIFF_SEED=<seed> replays a run exactly (FERNET_DIFF_CASES scales it).
 const { ready, Fernet, MultiFernet, InvalidToken } = require('../../dist/fernet.cjs');
 const { pythons, runPython, b64 } = require('./helpers/python');
+const { toText } = require('./helpers/tokens');
 
 const SEED = Number(process.env.FERNET_DIFF_SEED ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
 const BASE_CASES = Number(process.env.FERNET_DIFF_CASES ?? 300);
@@ -40,10 +41,6 @@ let rng = generator(SEED);
 const T0 = 1_700_000_000;
 const MAX64 = 2n ** 64n - 1n;
 
-const toText = (raw) => {
-  const text = Buffer.from(raw).toString('base64url');
-  return text + '='.repeat((4 - (text.length % 4)) % 4);
-};
 const fromText = (text) => new Uint8Array(Buffer.from(text, 'base64url'));
 // Canonical: exactly what an encoder writes for the bytes it stands for.
 const isCanonical = (text) => /^[A-Za-z0-9_-]*={0,2}$/.test(text) && text.length % 4 === 0 &&

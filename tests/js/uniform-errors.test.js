@@ -4,23 +4,11 @@
 // (fernet::Status::kInvalidToken) and the same error object is built here.
 const crypto = require('node:crypto');
 const { ready, Fernet, InvalidToken } = require('../../dist/fernet.cjs');
+const { toText, forgeToken } = require('./helpers/tokens');
 
 const T0 = 1_700_000_000;
 const rawKey = crypto.randomBytes(32);
-const toText = (raw) => {
-  const text = Buffer.from(raw).toString('base64url');
-  return text + '='.repeat((4 - (text.length % 4)) % 4);
-};
-
-function signedToken(plainBlocks, { version = 0x80 } = {}) {
-  const iv = crypto.randomBytes(16);
-  const cipher = crypto.createCipheriv('aes-128-cbc', rawKey.subarray(16), iv).setAutoPadding(false);
-  const ciphertext = Buffer.concat([cipher.update(plainBlocks), cipher.final()]);
-  const time = Buffer.alloc(8);
-  time.writeBigUInt64BE(BigInt(T0));
-  const signed = Buffer.concat([Buffer.from([version]), time, iv, ciphertext]);
-  return toText(Buffer.concat([signed, crypto.createHmac('sha256', rawKey.subarray(0, 16)).update(signed).digest()]));
-}
+const signedToken = (blocks, options) => forgeToken(rawKey, blocks, { pad: false, time: T0, ...options });
 
 function caught(fn) {
   try {
