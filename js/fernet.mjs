@@ -23,6 +23,13 @@ const TWO_32 = 2 ** 32;
 
 const utf8Encoder = new TextEncoder();
 const asciiDecoder = new TextDecoder();
+
+// Token and key text is ASCII. For short text, building the string in JS
+// beats a call into the runtime's decoder; long text goes to TextDecoder.
+function asciiText(bytes) {
+  if (bytes.length > 1024) return asciiDecoder.decode(bytes);
+  return String.fromCharCode.apply(null, bytes);
+}
 const strictUtf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 let core = null;
@@ -223,7 +230,7 @@ function encryptWith(keys, data, currentTime, iv) {
   if (iv.length !== 16) throw new RangeError('iv must be 16 bytes');
   const message = messageBytes(data);
   try {
-    return asciiDecoder.decode(unwrap(c.encrypt(keys.subarray(0, 32), message.bytes, high, low, iv)));
+    return asciiText(unwrap(c.encrypt(keys.subarray(0, 32), message.bytes, high, low, iv)));
   } finally {
     if (message.owned) message.bytes.fill(0);
   }
@@ -477,7 +484,7 @@ export class Fernet {
     const c = requireCore();
     const raw = globalThis.crypto.getRandomValues(new Uint8Array(32));
     try {
-      return asciiDecoder.decode(unwrap(c.formatKey(raw)));
+      return asciiText(unwrap(c.formatKey(raw)));
     } finally {
       raw.fill(0);
     }
@@ -600,7 +607,7 @@ export class MultiFernet {
   /** Re-encrypts under the first key, keeping the token's original timestamp. */
   rotate(token) {
     const c = requireCore();
-    return asciiDecoder.decode(unwrap(c.rotate(this.#keys, tokenBytes(token), randomIv())));
+    return asciiText(unwrap(c.rotate(this.#keys, tokenBytes(token), randomIv())));
   }
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds the package: the C++ core to wasm (emcmake), then dist/:
 //   dist/fernet.mjs, dist/fernet.cjs   one file each: glue + wasm (inline) + js/fernet.mjs
+//   dist/fernet.workerd.mjs            glue + js/fernet.mjs, importing the wasm below as a module
+//                                      (Cloudflare workerd refuses to compile wasm from bytes)
 //   dist/node.mjs, dist/node.cjs       js/node.mjs (files, node:stream), on top of the above
 //   dist/fernet_core.wasm              the same wasm, for hosts that load it themselves
 // `--if-needed` does nothing when dist/ is newer than every input.
@@ -13,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const wasmBuild = join(root, process.env.FERNET_WASM_BUILD_DIR ?? 'build-wasm');
-const outputs = ['fernet.mjs', 'fernet.cjs', 'node.mjs', 'node.cjs', 'fernet_core.wasm'].map((f) => join(dist, f));
+const outputs = ['fernet.mjs', 'fernet.cjs', 'fernet.workerd.mjs', 'node.mjs', 'node.cjs', 'fernet_core.wasm']
+  .map((f) => join(dist, f));
 const inputs = [
   ...['cpp', 'js'].flatMap((d) => readdirSync(join(root, d)).map((f) => join(root, d, f))),
   join(root, 'CMakeLists.txt'),
@@ -92,6 +95,10 @@ function packageFiles() {
   mkdirSync(dist, { recursive: true });
   writeFileSync(join(dist, 'fernet.mjs'), banner + main);
   writeFileSync(join(dist, 'fernet.cjs'), banner + toCommonJs(main, api.names));
+  // Wrangler bundles an imported .wasm as a compiled module, which workerd
+  // accepts where it refuses WebAssembly compilation from bytes.
+  const imported = "import wasmModule from './fernet_core.wasm';\nfunction defaultWasm() {\n  return wasmModule;\n}";
+  writeFileSync(join(dist, 'fernet.workerd.mjs'), banner + [imported, glue, api.source].join('\n\n'));
   writeFileSync(join(dist, 'node.mjs'), banner + node.source);
   writeFileSync(join(dist, 'node.cjs'), banner + toCommonJs(node.source, node.names));
   copyFileSync(join(wasmBuild, 'fernet_core.wasm'), join(dist, 'fernet_core.wasm'));

@@ -1,5 +1,5 @@
 // The demo page: every button is one or two calls of the public API.
-import { ready, Fernet, MultiFernet, InvalidToken, MAX_MESSAGE_SIZE } from '/fernet.mjs';
+import { ready, Fernet, MultiFernet, InvalidToken } from '/fernet.mjs';
 import { parseToken, hex, describeTime } from '/anatomy.js';
 
 const $ = (id) => document.getElementById(id);
@@ -151,39 +151,29 @@ function updateAnatomy() {
   }
 }
 
-// Files go through a module Worker; one job at a time.
+// Files go through a module Worker, streamed; one job at a time.
 let worker = null;
-function inWorker(op, key, bytes) {
+function inWorker(op, key, file, onProgress) {
   worker ??= new Worker('/file-worker.js', { type: 'module' });
   return new Promise((resolve, reject) => {
-    worker.onmessage = ({ data }) => (data.ok ? resolve(data.bytes) : reject(data.error));
+    worker.onmessage = ({ data }) => {
+      if (data.progress !== undefined) onProgress(data.progress, data.phase);
+      else if (data.ok) resolve(data.blob);
+      else reject(data.error);
+    };
     worker.onerror = () => reject({ kind: 'Error', message: 'the worker failed' });
-    worker.postMessage({ op, key, bytes }, [bytes.buffer]);
+    worker.postMessage({ op, key, file });
   });
 }
 
-async function readWithProgress(file, progress) {
-  const bytes = new Uint8Array(file.size);
-  const reader = file.stream().getReader();
-  let offset = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes.set(value, offset);
-    offset += value.length;
-    progress.value = file.size === 0 ? 0.5 : (offset / file.size) * 0.5;
-  }
-  return bytes;
-}
-
 let downloadUrl = null;
-function offerDownload(bytes, name) {
+function offerDownload(blob, name) {
   if (downloadUrl) URL.revokeObjectURL(downloadUrl);
-  downloadUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  downloadUrl = URL.createObjectURL(blob);
   const link = $('download');
   link.href = downloadUrl;
   link.download = name;
-  link.textContent = `Download ${name} (${bytes.length.toLocaleString('en')} bytes)`;
+  link.textContent = `Download ${name} (${blob.size.toLocaleString('en')} bytes)`;
   link.hidden = false;
 }
 
@@ -198,9 +188,6 @@ async function onFile(op) {
   const key = $('key').value.trim();
   if (fernetFor('key', 'file-message') === null) return;
   if (selectedFile === null) return say('file-message', 'Choose a file first.', 'error');
-  if (selectedFile.size > (op === 'encrypt' ? MAX_MESSAGE_SIZE : MAX_MESSAGE_SIZE * 1.4)) {
-    return say('file-message', `That file is over the ${MAX_MESSAGE_SIZE / 2 ** 20} MiB limit of this demo.`, 'error');
-  }
   const file = selectedFile;
   const progress = $('file-progress');
   const buttons = [$('encrypt-file'), $('decrypt-file')];
@@ -208,15 +195,13 @@ async function onFile(op) {
   progress.hidden = false;
   progress.value = 0;
   try {
-    say('file-message', `Reading ${file.name}…`);
-    const bytes = await readWithProgress(file, progress);
-    say('file-message', op === 'encrypt' ? 'Encrypting…' : 'Verifying and decrypting…');
-    progress.removeAttribute('value'); // one call in the worker: indeterminate
-    const result = await inWorker(op, key, bytes);
-    progress.value = 1;
+    const blob = await inWorker(op, key, file, (fraction, phase) => {
+      progress.value = fraction;
+      say('file-message', `${phase} ${file.name}: ${Math.round(fraction * 100)}%`);
+    });
     const name = op === 'encrypt' ? `${file.name}.fernet`
       : file.name.endsWith('.fernet') ? file.name.slice(0, -'.fernet'.length) : `${file.name}.decrypted`;
-    offerDownload(result, name);
+    offerDownload(blob, name);
     say('file-message', op === 'encrypt' ? `Encrypted ${file.name} into a token file.` : `Decrypted ${file.name}.`);
   } catch (error) {
     progress.value = 0;
@@ -259,7 +244,6 @@ async function main() {
   const started = performance.now();
   await ready();
   say('status', `Ready: WebAssembly core loaded and self-tested in ${Math.round(performance.now() - started)} ms.`);
-  $('max-size').textContent = `${MAX_MESSAGE_SIZE / 2 ** 20} MiB`;
   $('generate').addEventListener('click', () => { $('key').value = Fernet.generateKey(); onKeyInput(); });
   $('key').addEventListener('input', onKeyInput);
   $('encrypt').addEventListener('click', onEncrypt);
