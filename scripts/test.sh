@@ -13,5 +13,7 @@ cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-native --parallel >/dev/null
 ctest --test-dir build-native --output-on-failure
 
+bash scripts/fuzz.sh
+
 echo "== JS API (Jest)"
 node --experimental-vm-modules node_modules/jest/bin/jest.js --ci "$@"

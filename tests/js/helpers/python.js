@@ -6,9 +6,15 @@ const path = require('node:path');
 
 const ORACLE = path.join(__dirname, '..', '..', 'python', 'oracle.py');
 
+// JSON with bigints written as plain integers, which Python reads exactly.
+function toJson(value) {
+  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `@bigint:${v}` : v))
+    .replace(/"@bigint:(-?\d+)"/g, '$1');
+}
+
 function runPython(executable, requests) {
   const result = spawnSync(executable, [ORACLE], {
-    input: JSON.stringify(requests),
+    input: toJson(requests),
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });

@@ -1,0 +1,152 @@
+// Secrets do not outlive the call that used them in wasm memory: after each
+// operation the module's whole linear memory is scanned for the key (raw and
+// as text), both derived keys, the HMAC pads derived from the signing key,
+// and the plaintext, and none is found.
+const crypto = require('node:crypto');
+const { captureWasmMemory, findInMemory } = require('./helpers/wasm-memory');
+const { toText, forgeToken } = require('./helpers/tokens');
+
+const captured = captureWasmMemory();
+const { ready, Fernet, MultiFernet, InvalidToken } = require('../../dist/fernet.cjs');
+
+const T0 = 1_700_000_000;
+const rawKey = crypto.randomBytes(32);
+const keyText = rawKey.toString('base64url') + '=';
+const signing = rawKey.subarray(0, 16);
+const encryption = rawKey.subarray(16);
+const xor = (bytes, value) => Buffer.from(bytes.map((b) => b ^ value));
+// Big enough to take the allocator's large-block path as well as small ones.
+const plaintexts = [crypto.randomBytes(48), crypto.randomBytes(100_000)];
+
+function secrets() {
+  const list = [
+    ['raw key', rawKey], ['key text', Buffer.from(keyText)],
+    ['signing key', signing], ['encryption key', encryption],
+    ['HMAC inner pad', xor(signing, 0x36)], ['HMAC outer pad', xor(signing, 0x5c)],
+  ];
+  plaintexts.forEach((p, i) => {
+    list.push([`plaintext ${i} (start)`, p.subarray(0, 16)], [`plaintext ${i} (end)`, p.subarray(-16)]);
+  });
+  return list;
+}
+
+function leftovers() {
+  return secrets().filter(([, needle]) => findInMemory(captured.memory, needle).length > 0).map(([name]) => name);
+}
+
+// A token whose HMAC is valid but whose padding is not: it fails only after
+// decryption, the path a bad MAC never reaches.
+function badPaddingToken() {
+  const block = Buffer.concat([plaintexts[0].subarray(0, 15), Buffer.from([0])]);
+  return forgeToken(rawKey, block, { pad: false, time: T0 });
+}
+
+beforeAll(() => ready());
+
+test('the scan reads the live linear memory (control)', () => {
+  expect(captured.memory).toBeInstanceOf(WebAssembly.Memory);
+  // The codec's alphabet sits in the module's data segment for good.
+  expect(findInMemory(captured.memory, Buffer.from('abcdefghijklmnopqrstuvwxyz0123456789-_')).length).toBeGreaterThan(0);
+  expect(leftovers()).toEqual([]);
+});
+
+describe('after each operation, no key, derived key or plaintext is left in wasm memory', () => {
+  let fernet;
+  let tokens;
+  beforeAll(() => {
+    fernet = new Fernet(keyText);
+  });
+
+  test('constructing a Fernet from key text', () => {
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('encrypt and encryptAtTime (bytes and string input)', () => {
+    tokens = plaintexts.map((p) => fernet.encryptAtTime(p, T0));
+    fernet.encrypt(plaintexts[0].toString('latin1'));
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('decrypt, with and without a TTL, and decryptToString', () => {
+    tokens.forEach((token, i) => expect(Buffer.from(fernet.decrypt(token)).equals(plaintexts[i])).toBe(true));
+    fernet.decryptAtTime(tokens[1], 60, T0 + 1);
+    fernet.decryptToString(fernet.encryptAtTime('only ascii here', T0));
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('failed decrypts: bad MAC, bad padding, expired, wrong key, garbage', () => {
+    const raw = Buffer.from(tokens[1], 'base64url');
+    raw[raw.length - 1] ^= 1;
+    const badMac = toText(raw);
+    const padding = badPaddingToken();
+    expect(fernet.extractTimestamp(padding)).toBe(T0); // its MAC is valid
+    const failures = [
+      () => fernet.decrypt(badMac),
+      () => fernet.decrypt(padding),
+      () => fernet.decryptAtTime(tokens[1], 10, T0 + 11),
+      () => new Fernet(Fernet.generateKey()).decrypt(tokens[1]),
+      () => fernet.decrypt('gAAAAA' + 'A'.repeat(200)),
+    ];
+    for (const fail of failures) expect(fail).toThrow(InvalidToken);
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('extractTimestamp, MultiFernet decrypt and rotate', () => {
+    const multi = new MultiFernet([new Fernet(Fernet.generateKey()), fernet]);
+    expect(fernet.extractTimestamp(tokens[0])).toBe(T0);
+    multi.decrypt(tokens[1]);
+    const rotated = multi.rotate(tokens[1]);
+    expect(() => fernet.decrypt(rotated)).toThrow(InvalidToken);
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('invalid key text', () => {
+    expect(() => new Fernet(`${keyText.slice(0, 42)}B=`)).toThrow('Fernet key must be');
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+describe('streams: nothing left once a stream has finished, failed or been destroyed', () => {
+  let fernet;
+  beforeAll(() => {
+    fernet = new Fernet(keyText);
+  });
+  const readAll = async (readable) => Buffer.from(await new Response(readable).arrayBuffer());
+
+  test('encryptor: update in pieces, finish; and one destroyed half-way', () => {
+    const encryptor = fernet.encryptor({ currentTime: T0 });
+    const big = plaintexts[1];
+    const parts = [];
+    for (let at = 0; at < big.length; at += 7_777) parts.push(encryptor.update(big.subarray(at, at + 7_777)));
+    parts.push(encryptor.finish());
+    const token = Buffer.concat(parts).toString('latin1');
+    expect(Buffer.from(fernet.decrypt(token)).equals(big)).toBe(true);
+    const abandoned = fernet.encryptor();
+    abandoned.update(plaintexts[0]);
+    abandoned.destroy();
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('encryptStream and decryptStream (two passes over a Blob)', async () => {
+    const source = new Blob([plaintexts[1]]).stream().pipeThrough(fernet.encryptStream());
+    const token = await readAll(source);
+    const plain = await readAll(fernet.decryptStream(new Blob([token]), { ttl: 60 }));
+    expect(plain.equals(plaintexts[1])).toBe(true);
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('decryptStream of a tampered token fails and leaves nothing', async () => {
+    const token = Buffer.from(fernet.encryptAtTime(plaintexts[1], T0));
+    token[token.length - 10] = token[token.length - 10] === 65 ? 66 : 65;
+    await expect(readAll(fernet.decryptStream(new Blob([token])))).rejects.toThrow(InvalidToken);
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+test('generateKey leaves no trace of the key it made', () => {
+  const generated = Fernet.generateKey();
+  const raw = Buffer.from(generated, 'base64url');
+  for (const needle of [raw, raw.subarray(0, 16), raw.subarray(16), Buffer.from(generated)]) {
+    expect(findInMemory(captured.memory, needle)).toEqual([]);
+  }
+});

@@ -1,0 +1,97 @@
+// Resource limits. Over-limit input is a RangeError before anything reaches
+// wasm; an allocation that fails inside wasm is a RangeError too, and the
+// module keeps working afterwards (-sABORTING_MALLOC=0: no abort, no dead
+// runtime). To make allocations fail with inputs the API allows, this suite
+// builds a variant of the same wasm whose memory cannot grow past 32 MiB
+// (FERNET_WASM_MAXIMUM_MEMORY) and hands it to ready() as bytes.
+const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { captureWasmMemory } = require('./helpers/wasm-memory');
+const { pythons, runPython } = require('./helpers/python');
+const { forgeToken } = require('./helpers/tokens');
+
+const root = path.join(__dirname, '..', '..');
+const SMALL = 32 * 2 ** 20;
+const buildDir = path.join(root, 'build-wasm-small-memory');
+
+function buildSmallMemoryWasm() {
+  const env = { ...process.env, NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') };
+  const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, env, stdio: 'pipe' });
+  run('emcmake', ['cmake', '-S', '.', '-B', buildDir, '-DCMAKE_BUILD_TYPE=Release',
+    `-DFERNET_WASM_MAXIMUM_MEMORY=${SMALL}`]);
+  run('cmake', ['--build', buildDir, '--parallel']);
+  return fs.readFileSync(path.join(buildDir, 'fernet_core.wasm'));
+}
+
+const captured = captureWasmMemory();
+const { ready, Fernet, InvalidToken, MAX_MESSAGE_SIZE, MAX_TOKEN_LENGTH } = require('../../dist/fernet.cjs');
+
+const T0 = 1_700_000_000;
+let fernet;
+let keyText;
+
+function stillWorks() {
+  const token = fernet.encryptAtTime('still alive', T0);
+  expect(fernet.decryptToString(token)).toBe('still alive');
+  expect(() => fernet.decrypt(`${token.slice(0, -4)}AAAA`)).toThrow(InvalidToken);
+  return token;
+}
+
+beforeAll(async () => {
+  await ready(buildSmallMemoryWasm());
+  keyText = Fernet.generateKey();
+  fernet = new Fernet(keyText);
+}, 120_000);
+
+test('the small-memory module is the one loaded', () => {
+  expect(captured.memory).toBeInstanceOf(WebAssembly.Memory);
+  expect(() => captured.memory.grow(SMALL / 65536)).toThrow(RangeError);
+});
+
+describe('over-limit input: RangeError before any allocation', () => {
+  test.each([
+    ['a Uint8Array message', () => fernet.encrypt(new Uint8Array(MAX_MESSAGE_SIZE + 1)), 'message'],
+    ['a string message', () => fernet.encrypt('a'.repeat(MAX_MESSAGE_SIZE + 1)), 'message'],
+    ['a string whose UTF-8 is over the limit', () => fernet.encrypt('é'.repeat(MAX_MESSAGE_SIZE / 2 + 1)), 'message'],
+    ['a string token', () => fernet.decrypt('g'.repeat(MAX_TOKEN_LENGTH + 1)), 'token'],
+    ['a Uint8Array token', () => fernet.decrypt(new Uint8Array(MAX_TOKEN_LENGTH + 1)), 'token'],
+    ['an extractTimestamp token', () => fernet.extractTimestamp('g'.repeat(MAX_TOKEN_LENGTH + 1)), 'token'],
+  ])('%s', (_, call, what) => {
+    const size = captured.memory.buffer.byteLength;
+    expect(call).toThrow(RangeError);
+    expect(call).toThrow(new RegExp(`${what} larger than \\d+ bytes`));
+    expect(captured.memory.buffer.byteLength).toBe(size);
+    stillWorks();
+  });
+});
+
+describe('allocation failure inside wasm: RangeError, and the module keeps working', () => {
+  test('encrypting a message the memory cannot hold', () => {
+    for (let i = 0; i < 5; i++) {
+      expect(() => fernet.encrypt(new Uint8Array(20 * 2 ** 20))).toThrow('out of wasm memory');
+      stillWorks();
+    }
+  });
+
+  test('decrypting a valid token the memory cannot hold', () => {
+    // Made outside the wasm, which cannot hold it.
+    const big = forgeToken(Buffer.from(keyText, 'base64url'), Buffer.alloc(16 * 2 ** 20, 1), { time: T0 });
+    expect(big.length).toBeLessThan(MAX_TOKEN_LENGTH);
+    for (let i = 0; i < 5; i++) {
+      expect(() => fernet.decrypt(big)).toThrow('out of wasm memory');
+      stillWorks();
+    }
+  });
+
+  test('the largest message that fits still round-trips after the failures, as Python reads it', () => {
+    const data = crypto.randomBytes(4 * 2 ** 20);
+    const token = fernet.encryptAtTime(data, T0);
+    expect(Buffer.from(fernet.decrypt(token)).equals(data)).toBe(true);
+    const [{ version, executable }] = pythons();
+    const [result] = runPython(executable, [{ op: 'decrypt', key: keyText, token }]);
+    expect([version, result.data === data.toString('base64')]).toEqual([version, true]);
+    expect(captured.memory.buffer.byteLength).toBeLessThanOrEqual(SMALL);
+  });
+});
