@@ -37,7 +37,7 @@ export function startServer(port = 8080, host = '127.0.0.1') {
   const server = createServer(async (request, response) => {
     const path = new URL(request.url, 'http://localhost').pathname;
     const file = ROUTES[path];
-    if (request.method !== 'GET' || file === undefined) {
+    if (!['GET', 'HEAD'].includes(request.method) || file === undefined) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;
     }
@@ -50,7 +50,7 @@ export function startServer(port = 8080, host = '127.0.0.1') {
         'Referrer-Policy': 'no-referrer',
         'Cache-Control': 'no-store',
       });
-      response.end(body);
+      response.end(request.method === 'HEAD' ? undefined : body);
     } catch {
       response.writeHead(500, { 'Content-Type': 'text/plain' }).end('could not read file\n');
     }
