@@ -3,7 +3,7 @@
 // cryptography.fernet, for files of any size in constant memory.
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { ready, Fernet, MultiFernet, InvalidToken } from '../dist/fernet.mjs';
+import { ready, Fernet, MultiFernet, InvalidToken } from '../dist/fernet.node.mjs';
 import { encryptFile, decryptFile, rotateFile, verifyFile } from '../dist/node.mjs';
 
 const USAGE = `usage:

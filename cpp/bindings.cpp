@@ -1,265 +1,397 @@
-// The only file that knows about Emscripten. Values cross the boundary:
-// JS Uint8Arrays in (copied into wasm memory that is wiped after the call),
-// JS-owned Uint8Array copies out. A function returns its result on success
-// and a fernet::Status number on failure; js/ turns that into an exception.
-// 64-bit times travel as two 32-bit halves, which every emsdk binds alike.
-#include <cstring>
-
+// The only file that knows about Emscripten, and the one way data crosses.
+//
+// JS writes an operation's inputs into the exchange area (wasm memory), sets
+// the numeric fields below, and calls the operation with numbers only; the
+// operation leaves its result in the same area and says where in the fields.
+// No JS value crosses the boundary and C++ never calls a JS function of the
+// library's or the user's, so no user code can run while C++ holds a secret.
+//
+// The data area is laid out as [keys: 32 * key_count][iv: 16][input], then
+// the output. An operation returns a fernet::Status; js/core.mjs turns it
+// into an exception. Everything JS needs to know about the layout (field
+// indexes, sizes, statuses) is exported from here as constants.
 #include <emscripten/bind.h>
-#include <emscripten/val.h>
+#include <emscripten/stack.h>
+
+#include <cstring>
+#include <new>
+#include <optional>
 
 #include "fernet.h"
 #include "fernet_stream.h"
 
+// compiler-rt's stack helpers (the same ones Emscripten's JS runtime uses).
+extern "C" uintptr_t stackSave();
+extern "C" void stackRestore(uintptr_t);
+
+// Emscripten's libc copies large blocks by calling out to JS
+// (HEAPU8.copyWithin), a method user code can replace, while C++ holds
+// secrets. With bulk memory these are single wasm instructions instead.
+extern "C" void* memcpy(void* __restrict dest, const void* __restrict src, size_t n) {
+  return __builtin_memcpy(dest, src, n);
+}
+extern "C" void* memmove(void* dest, const void* src, size_t n) { return __builtin_memmove(dest, src, n); }
+extern "C" void* memset(void* dest, int value, size_t n) { return __builtin_memset(dest, value, n); }
+
 namespace {
 
-using emscripten::val;
 using fernet::SecureBuffer;
 using fernet::Status;
 
-// A copy of a JS Uint8Array in wasm memory, wiped when it goes out of scope.
-struct Input {
-  SecureBuffer buffer;
-  bool ok;
-  explicit Input(const val& bytes) {
-    const size_t size = bytes["length"].as<size_t>();
-    ok = buffer.allocate(size);
-    if (ok && size != 0) val(emscripten::typed_memory_view(size, buffer.data())).call<void>("set", bytes);
-  }
-  const uint8_t* data() const { return buffer.data(); }
-  size_t size() const { return buffer.size(); }
+// The fields JS reads and writes, as 32-bit words; 64-bit values are two
+// words, low first.
+enum Field : uint32_t {
+  kData,          // address of the data area (it moves when it grows)
+  kCapacity,      // its size in bytes
+  kKeyCount,      // keys at the start of the data area
+  kInputSize,     // input bytes after the keys and the IV
+  kTimeLow,       // the token's timestamp (encrypting) or the current time,
+  kTimeHigh,      //   in seconds; verification writes the token's timestamp here
+  kTtlLow,        // a signed TTL in seconds
+  kTtlHigh,
+  kCheckTtl,      // 0 or 1
+  kKeyIndex,      // written by verification: which key the token is made with
+  kOutputOffset,  // where the result starts in the data area
+  kOutputSize,
+  kFieldCount,
 };
 
-val copy_out(const uint8_t* data, size_t size) {
-  // Looked up once: a global lookup by name on every call costs more than the copy.
-  static const val uint8_array = val::global("Uint8Array");
-  return uint8_array.new_(emscripten::typed_memory_view(size, data));
+uint32_t fields[kFieldCount];
+SecureBuffer data;
+uintptr_t resting_stack = 0;
+uint64_t operation_mark = 0;
+
+constexpr size_t kInitialCapacity = 4096;
+
+uint64_t u64(Field low) { return uint64_t{fields[low + 1]} << 32 | fields[low]; }
+void set_u64(Field low, uint64_t value) {
+  fields[low] = static_cast<uint32_t>(value);
+  fields[low + 1] = static_cast<uint32_t>(value >> 32);
+}
+void publish_data() {
+  fields[kData] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(data.data()));
+  fields[kCapacity] = static_cast<uint32_t>(data.size());
 }
 
-val failure(Status status) { return val(static_cast<int>(status)); }
-
-uint64_t join(uint32_t high, uint32_t low) { return uint64_t{high} << 32 | low; }
-
-// A timestamp as its 8 big-endian bytes, so no precision is lost on the way.
-val timestamp_bytes(uint64_t timestamp) {
-  uint8_t be[8];
-  for (int i = 7; i >= 0; --i, timestamp >>= 8) be[i] = static_cast<uint8_t>(timestamp);
-  return copy_out(be, sizeof be);
+// The data area grows only by allocating its successor first: on failure the
+// old area (and what JS wrote into it) stays valid, and JS sees kOutOfMemory.
+bool grow_to(size_t size) {
+  if (data.size() >= size) return true;
+  SecureBuffer bigger;
+  if (!bigger.allocate(size)) return false;
+  if (data.size() != 0) std::memcpy(bigger.data(), data.data(), data.size());
+  data = std::move(bigger);  // wipes and frees the old area
+  publish_data();
+  return true;
 }
 
-class Scratch {
- public:
-  uint8_t* reserve(size_t size) {
-    if (buffer_.size() < size && !buffer_.allocate(size)) return nullptr;
-    return buffer_.data();
-  }
-  size_t size() const { return buffer_.size(); }
-  val take(size_t size) {
-    val copy = copy_out(buffer_.data(), size);
-    fernet::secure_zero(buffer_.data(), size);
-    return copy;
-  }
+// Every operation starts here: what it allocates can be reclaimed by recover().
+void begin() { operation_mark = fernet::allocation_mark(); }
 
- private:
-  SecureBuffer buffer_;
-};
+size_t key_count() { return fields[kKeyCount]; }
+size_t iv_offset() { return key_count() * fernet::kKeySize; }
+size_t input_offset() { return iv_offset() + fernet::kIvSize; }
+size_t input_end() { return input_offset() + fields[kInputSize]; }
 
-val parse_key(const val& text) {
-  Input in(text);
-  if (!in.ok) return failure(Status::kOutOfMemory);
+// Inputs must lie inside the data area, as JS's fields claim.
+bool inputs_fit() {
+  return key_count() <= data.size() / fernet::kKeySize && fields[kInputSize] <= data.size() &&
+         input_end() <= data.size();
+}
+
+const uint8_t* keys() { return data.data(); }
+const uint8_t* iv() { return data.data() + iv_offset(); }
+const uint8_t* input() { return data.data() + input_offset(); }
+
+std::optional<fernet::Freshness> freshness() {
+  if (fields[kCheckTtl] == 0) return std::nullopt;
+  return fernet::Freshness{static_cast<int64_t>(u64(kTtlLow)), u64(kTimeLow)};
+}
+
+// Appends `size` bytes of result after the inputs (growing the area if
+// needed), or reserves room for them: `out` then points at the room.
+Status output_room(size_t size, uint8_t** out) {
+  if (!grow_to(input_end() + size)) return Status::kOutOfMemory;
+  fields[kOutputOffset] = static_cast<uint32_t>(input_end());
+  fields[kOutputSize] = 0;
+  *out = data.data() + input_end();
+  return Status::kOk;
+}
+
+int finish_output(Status status, size_t written) {
+  fields[kOutputSize] = status == Status::kOk ? static_cast<uint32_t>(written) : 0;
+  return static_cast<int>(status);
+}
+
+int emit(const uint8_t* result, size_t size) {
+  uint8_t* out = nullptr;
+  const Status status = output_room(size, &out);
+  if (status != Status::kOk) return static_cast<int>(status);
+  if (size != 0) std::memcpy(out, result, size);
+  return finish_output(Status::kOk, size);
+}
+
+int fail(Status status) {
+  fields[kOutputSize] = 0;
+  return static_cast<int>(status);
+}
+
+// ---- the exchange ------------------------------------------------------------
+
+uint32_t exchange_fields() {
+  resting_stack = stackSave();  // called from JS with no C++ frame below
+  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(fields));
+}
+
+int reserve(uint32_t size) {
+  begin();
+  return static_cast<int>(grow_to(size) ? Status::kOk : Status::kOutOfMemory);
+}
+
+// Wipes and frees the data area; the next operation allocates a fresh one.
+void release() {
+  data.reset();
+  if (!data.allocate(kInitialCapacity)) data.reset();
+  publish_data();
+}
+
+// After a JS exception unwound through a C++ call (no C++ cleanup ran): put the
+// stack pointer back, wipe the stack the aborted call used, and wipe and free
+// everything it allocated. The data area is replaced as well.
+void recover() {
+  stackRestore(resting_stack);
+  // Neither this function nor memset keeps a frame in linear memory, so the
+  // whole stack below the resting point is free to wipe.
+  const uintptr_t end = emscripten_stack_get_end();
+  if (resting_stack > end) memset(reinterpret_cast<void*>(end), 0, resting_stack - end);
+  fernet::reclaim_since(operation_mark);
+  release();
+}
+
+// ---- one-shot operations -----------------------------------------------------
+
+int parse_key() {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
   uint8_t key[fernet::kKeySize];
-  const Status status = fernet::parse_key(in.data(), in.size(), key);
-  val result = status == Status::kOk ? copy_out(key, sizeof key) : failure(status);
+  const Status status = fernet::parse_key(input(), fields[kInputSize], key);
+  const int result = status == Status::kOk ? emit(key, sizeof key) : fail(status);
   fernet::secure_zero(key, sizeof key);
   return result;
 }
 
-val format_key(const val& raw_key) {
-  Input key(raw_key);
-  if (!key.ok) return failure(Status::kOutOfMemory);
+int format_key() {
+  begin();
+  if (!inputs_fit() || key_count() != 1) return fail(Status::kTooLarge);
   uint8_t text[fernet::kKeyTextSize];
-  fernet::format_key(key.data(), text);
-  val result = copy_out(text, sizeof text);
+  fernet::format_key(keys(), text);
+  const int result = emit(text, sizeof text);
   fernet::secure_zero(text, sizeof text);
   return result;
 }
 
-val encrypt(const val& raw_key, const val& message, uint32_t time_high, uint32_t time_low,
-            const val& iv_bytes) {
-  Input key(raw_key), plain(message), iv(iv_bytes);
-  if (!key.ok || !plain.ok || !iv.ok) return failure(Status::kOutOfMemory);
+int encrypt() {
+  begin();
+  if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
   SecureBuffer token;
-  const Status status = fernet::encrypt(key.data(), join(time_high, time_low), iv.data(),
-                                        plain.data(), plain.size(), token);
-  return status == Status::kOk ? copy_out(token.data(), token.size()) : failure(status);
+  const Status status = fernet::encrypt(keys(), u64(kTimeLow), iv(), input(), fields[kInputSize], token);
+  return status == Status::kOk ? emit(token.data(), token.size()) : fail(status);
 }
 
-val decrypt(const val& raw_keys, const val& token_text, bool check_ttl, int32_t ttl_high,
-            uint32_t ttl_low, uint32_t now_high, uint32_t now_low) {
-  Input keys(raw_keys), token(token_text);
-  if (!keys.ok || !token.ok) return failure(Status::kOutOfMemory);
-  const fernet::Freshness freshness{
-      static_cast<int64_t>(join(static_cast<uint32_t>(ttl_high), ttl_low)), join(now_high, now_low)};
+int decrypt() {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  const auto fresh = freshness();
   fernet::Decrypted plain;
-  const Status status = fernet::decrypt(keys.data(), keys.size() / fernet::kKeySize, token.data(),
-                                        token.size(), check_ttl ? &freshness : nullptr, plain);
-  return status == Status::kOk ? copy_out(plain.message, plain.message_size) : failure(status);
+  const Status status = fernet::decrypt(keys(), key_count(), input(), fields[kInputSize],
+                                        fresh ? &*fresh : nullptr, plain);
+  return status == Status::kOk ? emit(plain.message, plain.message_size) : fail(status);
 }
 
-// The in-memory hot path for small messages. JS writes its inputs into one
-// scratch buffer in wasm memory (via scratch_view) and reads the result from
-// it, then zero-fills it: one copy each way and no JS values per argument.
-// Layout: encrypt [key 32 | iv 16 | message n | token out]; decrypt
-// [keys 32k | token m | plaintext out]. Returns the result's length, or
-// -status.
-Scratch hot_scratch;
-
-val scratch_view(size_t size) {
-  uint8_t* data = hot_scratch.reserve(size);
-  if (data == nullptr) return failure(Status::kOutOfMemory);
-  return val(emscripten::typed_memory_view(size, data));
-}
-
-int encrypt_in_scratch(size_t message_size, uint32_t time_high, uint32_t time_low) {
-  uint8_t* base = hot_scratch.reserve(0);
-  if (message_size > fernet::kMaxMessageSize ||
-      48 + message_size + fernet::token_size(message_size) > hot_scratch.size())
-    return -static_cast<int>(Status::kTooLarge);
-  SecureBuffer token;
-  const Status status = fernet::encrypt(base, join(time_high, time_low), base + 32, base + 48,
-                                        message_size, token);
-  if (status != Status::kOk) return -static_cast<int>(status);
-  std::memcpy(base + 48 + message_size, token.data(), token.size());
-  return static_cast<int>(token.size());
-}
-
-int decrypt_in_scratch(size_t key_count, size_t token_size, bool check_ttl, int32_t ttl_high,
-                       uint32_t ttl_low, uint32_t now_high, uint32_t now_low) {
-  uint8_t* base = hot_scratch.reserve(0);
-  if (key_count > hot_scratch.size() / fernet::kKeySize || token_size > hot_scratch.size() ||
-      key_count * fernet::kKeySize + token_size + token_size / 4 * 3 > hot_scratch.size())
-    return -static_cast<int>(Status::kTooLarge);
-  const fernet::Freshness freshness{
-      static_cast<int64_t>(join(static_cast<uint32_t>(ttl_high), ttl_low)), join(now_high, now_low)};
-  fernet::Decrypted plain;
-  const uint8_t* token = base + key_count * fernet::kKeySize;
-  const Status status = fernet::decrypt(base, key_count, token, token_size,
-                                        check_ttl ? &freshness : nullptr, plain);
-  if (status != Status::kOk) return -static_cast<int>(status);
-  std::memcpy(base + key_count * fernet::kKeySize + token_size, plain.message, plain.message_size);
-  return static_cast<int>(plain.message_size);
-}
-
-val extract_timestamp(const val& raw_keys, const val& token_text) {
-  Input keys(raw_keys), token(token_text);
-  if (!keys.ok || !token.ok) return failure(Status::kOutOfMemory);
+int extract_timestamp() {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
   uint64_t timestamp = 0;
-  const Status status = fernet::extract_timestamp(keys.data(), keys.size() / fernet::kKeySize,
-                                                  token.data(), token.size(), &timestamp);
-  if (status != Status::kOk) return failure(status);
-  return timestamp_bytes(timestamp);
+  const Status status =
+      fernet::extract_timestamp(keys(), key_count(), input(), fields[kInputSize], &timestamp);
+  if (status != Status::kOk) return fail(status);
+  set_u64(kTimeLow, timestamp);
+  return finish_output(Status::kOk, 0);
 }
 
-val rotate(const val& raw_keys, const val& token_text, const val& iv_bytes) {
-  Input keys(raw_keys), token(token_text), iv(iv_bytes);
-  if (!keys.ok || !token.ok || !iv.ok) return failure(Status::kOutOfMemory);
+int rotate() {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
   SecureBuffer rotated;
-  const Status status = fernet::rotate(keys.data(), keys.size() / fernet::kKeySize, token.data(),
-                                       token.size(), iv.data(), rotated);
-  return status == Status::kOk ? copy_out(rotated.data(), rotated.size()) : failure(status);
+  const Status status =
+      fernet::rotate(keys(), key_count(), input(), fields[kInputSize], iv(), rotated);
+  return status == Status::kOk ? emit(rotated.data(), rotated.size()) : fail(status);
 }
 
-// Streams keep state between calls, so they are objects; js/fernet.mjs owns
-// each one and deletes it when the stream ends, fails or is abandoned.
-class EncryptStream {
- public:
-  val start(const val& raw_key, uint32_t time_high, uint32_t time_low, const val& iv_bytes) {
-    Input key(raw_key), iv(iv_bytes);
-    uint8_t* out = scratch_.reserve(64);
-    if (!key.ok || !iv.ok || out == nullptr) return failure(Status::kOutOfMemory);
-    size_t written = 0;
-    const Status status = encryptor_.start(key.data(), join(time_high, time_low), iv.data(), out, &written);
-    return status == Status::kOk ? scratch_.take(written) : failure(status);
-  }
-  val update(const val& chunk) {
-    Input plain(chunk);
-    uint8_t* out = scratch_.reserve(fernet::StreamEncryptor::max_update_output(plain.size()));
-    if (!plain.ok || out == nullptr) return failure(Status::kOutOfMemory);
-    size_t written = 0;
-    const Status status = encryptor_.update(plain.data(), plain.size(), out, &written);
-    return status == Status::kOk ? scratch_.take(written) : failure(status);
-  }
-  val finish() {
-    uint8_t* out = scratch_.reserve(fernet::StreamEncryptor::kMaxFinishOutput);
-    if (out == nullptr) return failure(Status::kOutOfMemory);
-    size_t written = 0;
-    const Status status = encryptor_.finish(out, &written);
-    return status == Status::kOk ? scratch_.take(written) : failure(status);
-  }
+// ---- streams -----------------------------------------------------------------
+// A stream's state lives in wasm memory between calls; JS holds its address
+// as a number and frees it when the stream ends, fails or is abandoned.
 
- private:
-  fernet::StreamEncryptor encryptor_;
-  Scratch scratch_;
-};
+template <typename T>
+uint32_t create() {
+  begin();
+  void* memory = fernet::secure_alloc(sizeof(T));
+  if (memory == nullptr) return 0;
+  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(new (memory) T()));
+}
 
-class DecryptStream {
- public:
-  val start(const val& raw_keys, bool decrypt, bool check_ttl, int32_t ttl_high, uint32_t ttl_low,
-            uint32_t now_high, uint32_t now_low) {
-    Input keys(raw_keys);
-    if (!keys.ok) return failure(Status::kOutOfMemory);
-    const fernet::Freshness freshness{
-        static_cast<int64_t>(join(static_cast<uint32_t>(ttl_high), ttl_low)), join(now_high, now_low)};
-    const Status status = decryptor_.start(keys.data(), keys.size() / fernet::kKeySize,
-                                           check_ttl ? &freshness : nullptr, decrypt);
-    return status == Status::kOk ? val::undefined() : failure(status);
-  }
-  val update(const val& chunk) {
-    Input text(chunk);
-    uint8_t* out = scratch_.reserve(fernet::StreamDecryptor::max_update_output(text.size()));
-    if (!text.ok || out == nullptr) return failure(Status::kOutOfMemory);
-    size_t written = 0;
-    const Status status = decryptor_.update(text.data(), text.size(), out, &written);
-    return status == Status::kOk ? scratch_.take(written) : failure(status);
-  }
-  val finish() {
-    uint8_t* out = scratch_.reserve(fernet::kBlockSize);
-    if (out == nullptr) return failure(Status::kOutOfMemory);
-    size_t written = 0;
-    const Status status = decryptor_.finish(out, &written);
-    return status == Status::kOk ? scratch_.take(written) : failure(status);
-  }
-  // The verified token's timestamp (8 big-endian bytes) and key, after finish().
-  val timestamp() const { return timestamp_bytes(decryptor_.timestamp()); }
-  size_t key_index() const { return decryptor_.key_index(); }
+template <typename T>
+void destroy(uint32_t handle) {
+  if (handle == 0) return;
+  T* object = reinterpret_cast<T*>(static_cast<uintptr_t>(handle));
+  object->~T();
+  fernet::secure_free(object);
+}
 
- private:
-  fernet::StreamDecryptor decryptor_;
-  Scratch scratch_;
-};
+template <typename T>
+T& object(uint32_t handle) {
+  return *reinterpret_cast<T*>(static_cast<uintptr_t>(handle));
+}
+
+int encryptor_start(uint32_t handle) {
+  begin();
+  if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
+  uint8_t* out = nullptr;
+  Status status = output_room(fernet::StreamEncryptor::max_update_output(fernet::kHeaderSize), &out);
+  size_t written = 0;
+  if (status == Status::kOk)
+    status = object<fernet::StreamEncryptor>(handle).start(keys(), u64(kTimeLow), iv(), out, &written);
+  return finish_output(status, written);
+}
+
+int encryptor_update(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  uint8_t* out = nullptr;
+  Status status = output_room(fernet::StreamEncryptor::max_update_output(fields[kInputSize]), &out);
+  size_t written = 0;
+  if (status == Status::kOk)
+    status = object<fernet::StreamEncryptor>(handle).update(input(), fields[kInputSize], out, &written);
+  return finish_output(status, written);
+}
+
+int encryptor_finish(uint32_t handle) {
+  begin();
+  fields[kInputSize] = 0;
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  uint8_t* out = nullptr;
+  Status status = output_room(fernet::StreamEncryptor::kMaxFinishOutput, &out);
+  size_t written = 0;
+  if (status == Status::kOk) status = object<fernet::StreamEncryptor>(handle).finish(out, &written);
+  return finish_output(status, written);
+}
+
+int verifier_start(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  const auto fresh = freshness();
+  return static_cast<int>(
+      object<fernet::StreamVerifier>(handle).start(keys(), key_count(), fresh ? &*fresh : nullptr));
+}
+
+int verifier_update(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  return static_cast<int>(object<fernet::StreamVerifier>(handle).update(input(), fields[kInputSize]));
+}
+
+int verifier_finish(uint32_t handle) {
+  begin();
+  auto& verifier = object<fernet::StreamVerifier>(handle);
+  const Status status = verifier.finish();
+  if (status == Status::kOk) {
+    fields[kKeyIndex] = static_cast<uint32_t>(verifier.key_index());
+    set_u64(kTimeLow, verifier.timestamp());
+  }
+  return static_cast<int>(status);
+}
+
+// Decryption only ever starts from a verifier that accepted the token; the
+// keys are the ones the verifier was given, in the data area.
+int decryptor_start(uint32_t handle, uint32_t verifier) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  return static_cast<int>(object<fernet::VerifiedDecryptor>(handle).start(
+      object<fernet::StreamVerifier>(verifier), keys()));
+}
+
+int decryptor_update(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  uint8_t* out = nullptr;
+  Status status = output_room(fernet::VerifiedDecryptor::max_update_output(fields[kInputSize]), &out);
+  size_t written = 0;
+  if (status == Status::kOk)
+    status = object<fernet::VerifiedDecryptor>(handle).update(input(), fields[kInputSize], out, &written);
+  return finish_output(status, written);
+}
+
+int decryptor_finish(uint32_t handle) {
+  begin();
+  fields[kInputSize] = 0;
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  uint8_t* out = nullptr;
+  Status status = output_room(fernet::VerifiedDecryptor::kMaxFinishOutput, &out);
+  size_t written = 0;
+  if (status == Status::kOk) status = object<fernet::VerifiedDecryptor>(handle).finish(out, &written);
+  return finish_output(status, written);
+}
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(fernet_core) {
-  emscripten::class_<EncryptStream>("EncryptStream")
-      .constructor<>()
-      .function("start", &EncryptStream::start)
-      .function("update", &EncryptStream::update)
-      .function("finish", &EncryptStream::finish);
-  emscripten::class_<DecryptStream>("DecryptStream")
-      .constructor<>()
-      .function("start", &DecryptStream::start)
-      .function("update", &DecryptStream::update)
-      .function("finish", &DecryptStream::finish)
-      .function("timestamp", &DecryptStream::timestamp)
-      .function("keyIndex", &DecryptStream::key_index);
-  emscripten::function("parseKey", &parse_key);
-  emscripten::function("formatKey", &format_key);
-  emscripten::function("encrypt", &encrypt);
-  emscripten::function("decrypt", &decrypt);
-  emscripten::function("extractTimestamp", &extract_timestamp);
-  emscripten::function("rotate", &rotate);
-  emscripten::function("scratchView", &scratch_view);
-  emscripten::function("encryptInScratch", &encrypt_in_scratch);
-  emscripten::function("decryptInScratch", &decrypt_in_scratch);
+  using emscripten::constant;
+  using emscripten::function;
+  constant("FIELD_DATA", static_cast<uint32_t>(kData));
+  constant("FIELD_CAPACITY", static_cast<uint32_t>(kCapacity));
+  constant("FIELD_KEY_COUNT", static_cast<uint32_t>(kKeyCount));
+  constant("FIELD_INPUT_SIZE", static_cast<uint32_t>(kInputSize));
+  constant("FIELD_TIME", static_cast<uint32_t>(kTimeLow));
+  constant("FIELD_TTL", static_cast<uint32_t>(kTtlLow));
+  constant("FIELD_CHECK_TTL", static_cast<uint32_t>(kCheckTtl));
+  constant("FIELD_KEY_INDEX", static_cast<uint32_t>(kKeyIndex));
+  constant("FIELD_OUTPUT_OFFSET", static_cast<uint32_t>(kOutputOffset));
+  constant("FIELD_OUTPUT_SIZE", static_cast<uint32_t>(kOutputSize));
+  constant("KEY_SIZE", static_cast<uint32_t>(fernet::kKeySize));
+  constant("KEY_TEXT_SIZE", static_cast<uint32_t>(fernet::kKeyTextSize));
+  constant("IV_SIZE", static_cast<uint32_t>(fernet::kIvSize));
+  constant("SEGMENT_SIZE", static_cast<uint32_t>(fernet::kSegmentSize));
+  constant("INITIAL_CAPACITY", static_cast<uint32_t>(kInitialCapacity));
+  constant("STATUS_OK", static_cast<int>(Status::kOk));
+  constant("STATUS_INVALID_TOKEN", static_cast<int>(Status::kInvalidToken));
+  constant("STATUS_INVALID_KEY", static_cast<int>(Status::kInvalidKey));
+  constant("STATUS_OUT_OF_MEMORY", static_cast<int>(Status::kOutOfMemory));
+  constant("STATUS_TOO_LARGE", static_cast<int>(Status::kTooLarge));
+
+  function("exchangeFields", &exchange_fields);
+  function("reserve", &reserve);
+  function("release", &release);
+  function("recover", &recover);
+  function("parseKey", &parse_key);
+  function("formatKey", &format_key);
+  function("encrypt", &encrypt);
+  function("decrypt", &decrypt);
+  function("extractTimestamp", &extract_timestamp);
+  function("rotate", &rotate);
+
+  function("encryptorCreate", &create<fernet::StreamEncryptor>);
+  function("encryptorStart", &encryptor_start);
+  function("encryptorUpdate", &encryptor_update);
+  function("encryptorFinish", &encryptor_finish);
+  function("encryptorFree", &destroy<fernet::StreamEncryptor>);
+  function("verifierCreate", &create<fernet::StreamVerifier>);
+  function("verifierStart", &verifier_start);
+  function("verifierUpdate", &verifier_update);
+  function("verifierFinish", &verifier_finish);
+  function("verifierFree", &destroy<fernet::StreamVerifier>);
+  function("decryptorCreate", &create<fernet::VerifiedDecryptor>);
+  function("decryptorStart", &decryptor_start);
+  function("decryptorUpdate", &decryptor_update);
+  function("decryptorFinish", &decryptor_finish);
+  function("decryptorFree", &destroy<fernet::VerifiedDecryptor>);
 }

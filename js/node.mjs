@@ -1,33 +1,29 @@
 // fernet-wasm/node: files and node:stream, in constant memory. Node only;
 // the main entry stays free of Node built-ins for browser bundles.
 //
-// Decryption never releases unauthenticated plaintext: it is written to a
-// private temporary file beside the output, which is renamed into place (or
-// copied to a stream) only after the token's HMAC has verified. On failure the
-// temporary file is removed, nothing is left behind, and the error is InvalidToken.
+// Decryption goes through the same verify-then-decrypt helper as
+// decryptStream (streams.mjs): the whole token is authenticated first, and
+// every plaintext byte written is derived from bytes that matched what was
+// authenticated, so even a process killed half-way leaves no unverified
+// plaintext. Output files appear only when complete.
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { constants, copyFile, link, open, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Fernet, MultiFernet } from './fernet.mjs';
+import { Readable, Transform } from 'node:stream';
+import { Encryptor } from './streams.mjs';
+import { MultiFernet, ringOf } from './fernet.mjs';
+import { wipe } from './intrinsics.mjs';
 
-const { keysOf, openDecryptor, now } = Fernet[Symbol.for('fernet-wasm/internal')];
 const CHUNK = 1 << 20;
-
-function requireFernet(fernet) {
-  if (!(fernet instanceof Fernet) && !(fernet instanceof MultiFernet)) {
-    throw new TypeError('expected a Fernet or MultiFernet instance');
-  }
-  return keysOf(fernet);
-}
+// Plaintext files are private to their owner; token files are not secret.
+const PLAINTEXT_MODE = 0o600;
+const TOKEN_MODE = 0o644;
 
 /** A node:stream Transform from plaintext to the token's text. */
 export function createEncryptStream(fernet, options) {
-  requireFernet(fernet);
-  const encryptor = fernet.encryptor(options);
+  const encryptor = new Encryptor(ringOf(fernet).first, options);
   return new Transform({
     transform(chunk, _encoding, done) {
       try {
@@ -50,80 +46,141 @@ export function createEncryptStream(fernet, options) {
   });
 }
 
-// A file path, '-' for stdin/stdout, or a stream.
-function openInput(input) {
-  if (input === '-') return process.stdin;
-  if (typeof input === 'string') return createReadStream(input, { highWaterMark: CHUNK });
-  if (input instanceof Readable) return input;
+const isPath = (value) => typeof value === 'string' && value !== '-';
+
+// A function that opens `input` anew: a file path, or '-' / a stream (read once).
+function inputOpener(input) {
+  if (isPath(input)) return () => createReadStream(input, { highWaterMark: CHUNK });
+  if (input === '-') return () => process.stdin;
+  if (input instanceof Readable) return () => input;
   throw new TypeError('input must be a file path, "-" or a Readable stream');
 }
 
 async function inputSize(input) {
-  return typeof input === 'string' && input !== '-' ? (await stat(input)).size : undefined;
+  return isPath(input) ? (await stat(input)).size : undefined;
 }
 
-function counting(total, onProgress) {
+// Calls onProgress(done, total) as input is read; a throwing callback fails the job.
+function progress(total, onProgress) {
+  if (typeof onProgress !== 'function') return undefined;
   let done = 0;
-  return new Transform({
-    transform(chunk, _encoding, callback) {
-      done += chunk.length;
-      onProgress?.(done, total);
-      callback(null, chunk);
+  return (size) => {
+    done += size;
+    onProgress(done, total);
+  };
+}
+
+/** Where output goes: a file published atomically, or a stream written as it comes. */
+async function openOutput(output, { force, mode }) {
+  if (isPath(output)) {
+    if (!force) await refuseExisting(output);
+    const path = join(dirname(output), `.${basename(output)}.${randomBytes(6).toString('hex')}.partial`);
+    const handle = await open(path, 'wx', mode);
+    let closed = false;
+    return {
+      write: (bytes) => handle.write(bytes),
+      async commit() {
+        await handle.sync();
+        await handle.close();
+        closed = true;
+        await publish(path, output, force);
+      },
+      async abandon() {
+        if (!closed) await handle.close().catch(() => {});
+        await rm(path, { force: true });
+      },
+    };
+  }
+  const stream = output === '-' ? process.stdout : output;
+  if (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function') {
+    throw new TypeError('output must be a file path, "-" or a Writable stream');
+  }
+  return {
+    write: (bytes) => new Promise((resolve, reject) => {
+      stream.write(bytes, (error) => (error ? reject(error) : resolve()));
+    }),
+    async commit() {
+      if (output !== '-') await new Promise((resolve) => stream.end(resolve));
     },
-  });
+    async abandon() {},
+  };
 }
 
-// A new file only this process can read, beside `output` (so the final
-// rename stays on one file system), or in the temp folder for streams.
-async function privateTempFile(output) {
-  const folder = typeof output === 'string' && output !== '-' ? dirname(output) : tmpdir();
-  const base = typeof output === 'string' && output !== '-' ? basename(output) : 'fernet';
-  const path = join(folder, `.${base}.${randomBytes(6).toString('hex')}.partial`);
-  const handle = await open(path, 'wx', 0o600);
-  return { path, handle };
+function existsError(output) {
+  const error = new Error(`${output} exists (use --force / { force: true } to overwrite)`);
+  error.code = 'EEXIST';
+  error.path = output;
+  return error;
 }
 
-async function refuseExisting(output, force) {
-  if (force || typeof output !== 'string' || output === '-') return;
+async function refuseExisting(output) {
   try {
     await stat(output);
   } catch (error) {
-    if (error.code === 'ENOENT') return;
-    throw error;
+    if (error.code !== 'ENOENT') throw error;
+    return;
   }
-  const error = new Error(`${output} exists (use --force / { force: true } to overwrite)`);
-  error.code = 'EEXIST';
-  throw error;
+  throw existsError(output);
 }
 
-// Runs `write(handle)` into a private temp file, then publishes it as
-// `output` (rename) or copies it to a stream; on any failure, removes it.
-async function publishAtomically(output, force, write) {
-  await refuseExisting(output, force);
-  const temp = await privateTempFile(output);
+// Without force, a hard link publishes the file: it fails if any entry of
+// that name exists (a dangling symlink included), so nothing is overwritten
+// even when the name appears while the job runs.
+async function publish(temp, output, force) {
+  if (force) {
+    await rename(temp, output);
+    return;
+  }
   try {
-    await write(temp.handle);
-    await temp.handle.sync();
-    await temp.handle.close();
-    if (typeof output === 'string' && output !== '-') {
-      await rename(temp.path, output);
-    } else {
-      await pipeline(createReadStream(temp.path), output === '-' ? process.stdout : output, { end: output !== '-' });
-      await rm(temp.path, { force: true });
-    }
+    await link(temp, output);
   } catch (error) {
-    await temp.handle.close().catch(() => {});
-    await rm(temp.path, { force: true });
+    if (error.code === 'EEXIST') throw existsError(output);
+    if (error.code !== 'EPERM' && error.code !== 'ENOTSUP' && error.code !== 'EXDEV') throw error;
+    // File systems without hard links: an exclusive copy.
+    await copyFile(temp, output, constants.COPYFILE_EXCL).catch((copyError) => {
+      throw copyError.code === 'EEXIST' ? existsError(output) : copyError;
+    });
+  }
+  await rm(temp, { force: true });
+}
+
+// Runs `work(sink)` and publishes the output only if it succeeds.
+async function writeOutput(output, settings, work) {
+  const sink = await openOutput(output, settings);
+  try {
+    await work(sink);
+    await sink.commit();
+  } catch (error) {
+    await sink.abandon();
     throw error;
   }
 }
 
-function handleWriter(handle) {
-  return new Writable({
-    write(chunk, _encoding, done) {
-      handle.write(chunk).then(() => done(), done);
-    },
-  });
+// A private copy of a token that can be read only once (stdin, a stream), so
+// that it can be read twice. It holds the token, not plaintext.
+async function withRereadable(input, work) {
+  if (isPath(input)) return work(input);
+  const path = join(tmpdir(), `.fernet.${randomBytes(6).toString('hex')}.token`);
+  const handle = await open(path, 'wx', PLAINTEXT_MODE);
+  try {
+    for await (const chunk of inputOpener(input)()) await handle.write(chunk);
+    await handle.close();
+    return await work(path);
+  } finally {
+    await handle.close().catch(() => {});
+    await rm(path, { force: true });
+  }
+}
+
+function readSettings(options, total) {
+  const read = options ?? {};
+  return {
+    ttl: read.ttl,
+    currentTime: read.currentTime,
+    signal: read.signal,
+    trailingNewline: read.trailingNewline === true,
+    onChunk: progress(total, read.onProgress),
+  };
 }
 
 /**
@@ -131,130 +188,65 @@ function handleWriter(handle) {
  * when complete. Options: { currentTime, force, onProgress, signal }.
  */
 export async function encryptFile(fernet, input, output, options = {}) {
-  requireFernet(fernet);
-  const total = await inputSize(input);
-  await publishAtomically(output, options.force, (handle) => pipeline(
-    openInput(input), counting(total, options.onProgress), createEncryptStream(fernet, options), handleWriter(handle),
-    { signal: options.signal },
-  ));
-}
-
-// A Transform that feeds token text through a C++ decryptor and passes on
-// what it releases; `onFinish(decryptor)` sees it once the token verified.
-function decryptorTransform(decryptor, { trailingNewline = false } = {}, onFinish = () => {}) {
-  let held = null; // a trailing line break, held until we know it ends the input
-  return new Transform({
-    transform(chunk, _encoding, done) {
-      try {
-        let bytes = held === null ? chunk : Buffer.concat([held, chunk]);
-        held = null;
-        const keep = trailingNewline ? trailingLineBreak(bytes) : 0;
-        if (keep !== 0) {
-          held = bytes.subarray(bytes.length - keep);
-          bytes = bytes.subarray(0, bytes.length - keep);
-        }
-        done(null, decryptor.call('update', bytes));
-      } catch (error) {
-        done(error);
-      }
-    },
-    flush(done) {
-      try {
-        const last = decryptor.call('finish');
-        onFinish(decryptor.handle);
-        done(null, last);
-      } catch (error) {
-        done(error);
-      } finally {
-        decryptor.close();
-      }
-    },
-    destroy(error, done) {
-      decryptor.close();
-      done(error);
-    },
-  });
-}
-
-function trailingLineBreak(bytes) {
-  let n = 0;
-  if (bytes.length > n && bytes[bytes.length - 1 - n] === 0x0a) n += 1;
-  if (bytes.length > n && bytes[bytes.length - 1 - n] === 0x0d) n += 1;
-  return n;
-}
-
-const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
-
-// Copies a non-re-readable input (stdin, a stream) to a private temp file.
-async function spool(input) {
-  const temp = await privateTempFile('-');
+  const key = ringOf(fernet).first;
+  const settings = readSettings(options, await inputSize(input));
+  const encryptor = new Encryptor(key, { currentTime: options.currentTime, iv: options.iv });
   try {
-    await pipeline(openInput(input), handleWriter(temp.handle));
+    await writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {
+      for await (const chunk of inputOpener(input)()) {
+        settings.signal?.throwIfAborted();
+        settings.onChunk?.(chunk.length);
+        await sink.write(encryptor.update(chunk));
+      }
+      settings.signal?.throwIfAborted();
+      await sink.write(encryptor.finish());
+    });
   } finally {
-    await temp.handle.close();
+    encryptor.destroy();
   }
-  return temp.path;
-}
-
-// A first pass over a re-readable token: which key verifies it, and its timestamp.
-async function verify(keys, path, options) {
-  let found = null;
-  const verifier = openDecryptor(keys, false, options.ttl, options.currentTime);
-  await pipeline(openInput(path), decryptorTransform(verifier, options, (handle) => {
-    const index = handle.keyIndex();
-    found = { key: keys.subarray(32 * index, 32 * index + 32), index, timestamp: bigEndian(handle.timestamp()) };
-  }), discard());
-  return found;
-}
-
-function bigEndian(bytes) {
-  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
-}
-
-// Runs `work(path)` on a re-readable copy of `input`.
-async function withRereadable(input, work) {
-  if (typeof input === 'string' && input !== '-') return work(input);
-  const path = await spool(input);
-  try {
-    return await work(path);
-  } finally {
-    await rm(path, { force: true });
-  }
-}
-
-/**
- * Decrypts the token in `input` into `output` in constant memory; nothing is
- * written to `output` unless the token is authentic. Options: { ttl,
- * currentTime, force, onProgress, signal, trailingNewline (accept one line
- * break at the end) }. An aborted `signal` stops the work and removes the
- * temporary file.
- */
-export async function decryptFile(fernet, input, output, options = {}) {
-  const keys = requireFernet(fernet);
-  const settings = { ...options, currentTime: options.currentTime ?? now() };
-  const decryptFrom = async (source, key) => {
-    const total = await inputSize(source);
-    await publishAtomically(output, options.force, (handle) => pipeline(
-      openInput(source), counting(total, options.onProgress),
-      decryptorTransform(openDecryptor(key, true, settings.ttl, settings.currentTime), settings), handleWriter(handle),
-      { signal: options.signal },
-    ));
-  };
-  if (keys.length === 32) return decryptFrom(input, keys);
-  // Several keys: a first pass finds the one whose HMAC verifies.
-  return withRereadable(input, async (path) => decryptFrom(path, (await verify(keys, path, settings)).key));
 }
 
 /**
  * Checks the token in `input` without decrypting it, in constant memory.
  * Resolves to { timestamp (bigint), keyIndex } or rejects with InvalidToken.
- * Options: { ttl, currentTime, trailingNewline }.
+ * Options: { ttl, currentTime, trailingNewline, signal }.
  */
 export async function verifyFile(fernet, input, options = {}) {
-  const keys = requireFernet(fernet);
-  const settings = { ...options, currentTime: options.currentTime ?? now() };
-  const { index, timestamp } = await withRereadable(input, (path) => verify(keys, path, settings));
-  return { timestamp, keyIndex: index };
+  const ring = ringOf(fernet);
+  return withRereadable(input, async (path) => {
+    const settings = readSettings(options, await inputSize(path));
+    const verified = await ring.verify(inputOpener(path), withClock(settings));
+    verified.close();
+    return { timestamp: verified.timestamp, keyIndex: verified.keyIndex };
+  });
+}
+
+function withClock(settings) {
+  return { ...settings, currentTime: settings.currentTime ?? Math.floor(Date.now() / 1000) };
+}
+
+/**
+ * Decrypts the token in `input` into `output` in constant memory; nothing is
+ * written unless the token is authentic. Options: { ttl, currentTime, force,
+ * onProgress, signal, trailingNewline (accept one line break at the end) }.
+ */
+export async function decryptFile(fernet, input, output, options = {}) {
+  const ring = ringOf(fernet);
+  await withRereadable(input, async (path) => {
+    const settings = withClock(readSettings(options, 2 * (await inputSize(path))));
+    const open = inputOpener(path);
+    const verified = await ring.verify(open, settings);
+    try {
+      await writeOutput(output, { force: options.force, mode: PLAINTEXT_MODE }, async (sink) => {
+        for await (const plain of verified.plaintext(open, settings)) {
+          await sink.write(plain);
+          wipe(plain);
+        }
+      });
+    } finally {
+      verified.close();
+    }
+  });
 }
 
 /**
@@ -264,15 +256,24 @@ export async function verifyFile(fernet, input, options = {}) {
  */
 export async function rotateFile(multi, input, output, options = {}) {
   if (!(multi instanceof MultiFernet)) throw new TypeError('rotateFile needs a MultiFernet');
-  const keys = keysOf(multi);
-  return withRereadable(input, async (path) => {
-    const { key, timestamp } = await verify(keys, path, options);
-    const total = await inputSize(path);
-    await publishAtomically(output, options.force, (handle) => pipeline(
-      openInput(path), counting(total, options.onProgress),
-      decryptorTransform(openDecryptor(key, true), options),
-      createEncryptStream(multi, { currentTime: timestamp }), handleWriter(handle),
-      { signal: options.signal },
-    ));
+  const ring = ringOf(multi);
+  await withRereadable(input, async (path) => {
+    const settings = readSettings(options, 2 * (await inputSize(path)));
+    const open = inputOpener(path);
+    const verified = await ring.verify(open, { ...settings, ttl: undefined });
+    const encryptor = new Encryptor(ring.first, { currentTime: verified.timestamp });
+    try {
+      await writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {
+        for await (const plain of verified.plaintext(open, settings)) {
+          const token = encryptor.update(plain);
+          wipe(plain);
+          await sink.write(token);
+        }
+        await sink.write(encryptor.finish());
+      });
+    } finally {
+      encryptor.destroy();
+      verified.close();
+    }
   });
 }

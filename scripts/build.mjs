@@ -1,35 +1,37 @@
 #!/usr/bin/env node
-// Builds the package: the C++ core to wasm (emcmake), then dist/:
-//   dist/fernet.mjs, dist/fernet.cjs   one file each: glue + wasm (inline) + js/fernet.mjs
-//   dist/fernet.workerd.mjs            glue + js/fernet.mjs, importing the wasm below as a module
-//                                      (Cloudflare workerd refuses to compile wasm from bytes)
-//   dist/node.mjs, dist/node.cjs       js/node.mjs (files, node:stream), on top of the above
-//   dist/fernet_core.wasm              the same wasm, for hosts that load it themselves
+// Builds the package: the C++ core to wasm (emcmake), then dist/ with esbuild
+// from the module graph in js/ (nothing in Emscripten's output is edited):
+//   build-wasm/fernet_core.mjs       Emscripten's ES module glue (generated)
+//   build-wasm/fernet_core_wasm.mjs  the wasm as base64, a generated module
+//   dist/fernet.mjs, dist/fernet.cjs browsers, bundlers and other hosts: js/index.mjs
+//   dist/fernet.workerd.mjs          the same, importing dist/fernet_core.wasm as a module
+//   dist/internal.node.cjs           Node: js/node-internal.mjs, the one instance behind
+//   dist/fernet.node.{mjs,cjs}, dist/node.{mjs,cjs}  the Node entries (js/entries/)
+//   dist/fernet_core.wasm            the wasm, for hosts that load it themselves
 // `--if-needed` does nothing when dist/ is newer than every input.
-// Missing toolchain or mbedTLS sources are set up first (scripts/setup.sh).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const wasmBuild = resolve(root, process.env.FERNET_WASM_BUILD_DIR ?? 'build-wasm');
-const outputs = ['fernet.mjs', 'fernet.cjs', 'fernet.workerd.mjs', 'node.mjs', 'node.cjs', 'fernet_core.wasm']
+const entries = ['fernet.node.cjs', 'fernet.node.mjs', 'node.cjs', 'node.mjs'];
+const outputs = ['fernet.mjs', 'fernet.cjs', 'fernet.workerd.mjs', 'internal.node.cjs', 'fernet_core.wasm', ...entries]
   .map((f) => join(dist, f));
-const inputs = [
-  ...['cpp', 'js'].flatMap((d) => readdirSync(join(root, d)).map((f) => join(root, d, f))),
-  join(root, 'CMakeLists.txt'),
-  fileURLToPath(import.meta.url),
-];
 
-function newestInput() {
-  return Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+function filesUnder(folder) {
+  return readdirSync(folder, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(folder, e.name)) : [join(folder, e.name)]));
 }
 
 function upToDate() {
   if (!outputs.every(existsSync)) return false;
-  return Math.min(...outputs.map((f) => statSync(f).mtimeMs)) >= newestInput();
+  const inputs = [...filesUnder(join(root, 'cpp')), ...filesUnder(join(root, 'js')),
+    join(root, 'CMakeLists.txt'), fileURLToPath(import.meta.url)];
+  const newest = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+  return Math.min(...outputs.map((f) => statSync(f).mtimeMs)) >= newest;
 }
 
 function run(command, args, env = {}) {
@@ -45,78 +47,64 @@ function hasCommand(name) {
   }
 }
 
-// Emscripten's glue, cut before its UMD trailer, leaves `var createFernetCore = ...;`.
-function glueSource() {
-  const glue = readFileSync(join(wasmBuild, 'fernet_core.js'), 'utf8');
-  const trailer = glue.search(/\n\s*if \(typeof exports === 'object' && typeof module === 'object'\)/);
-  if (trailer < 0) throw new Error('build: unexpected Emscripten glue layout (no UMD trailer)');
-  return glue.slice(0, trailer).trim();
-}
-
-// A js/ module without its development-only imports, and the names it exports.
-function moduleSource(name) {
-  const source = readFileSync(join(root, 'js', name), 'utf8')
-    .split('\n')
-    .filter((line) => !line.includes('// @build:strip'))
-    .join('\n');
-  const names = [...source.matchAll(/^export (?:async )?(?:function|class|const|let) (\w+)/gm)].map((m) => m[1]);
-  return { source, names };
-}
-
-// The same module as CommonJS: static imports become require() calls (of the
-// .cjs sibling for our own files), exports become module.exports.
-function toCommonJs(source, names) {
-  const body = source
-    .replace(/^import \{([^}]*)\} from '([^']+)';$/gm, (_, list, from) =>
-      `const {${list.replace(/ as /g, ': ')}} = require('${from.replace(/\.mjs$/, '.cjs')}');`)
-    .replace(/^export (async function|function|class|const|let) /gm, '$1 ');
-  if (/^(import|export) /m.test(body)) throw new Error('build: an import/export form toCommonJs does not handle');
-  return `'use strict';\n${body}\nmodule.exports = { ${names.join(', ')} };\n`;
-}
-
-function packageFiles() {
-  const wasm = readFileSync(join(wasmBuild, 'fernet_core.wasm'));
-  const glue = glueSource();
-  const api = moduleSource('fernet.mjs');
-  // The wasm travels inside the JS as base64 so that every bundler, runtime
-  // and plain <script type="module"> finds it with no configuration.
-  const inline = [
-    `const WASM_BASE64 = '${wasm.toString('base64')}';`,
-    'function defaultWasm() {',
-    '  const text = atob(WASM_BASE64);',
-    '  const bytes = new Uint8Array(text.length);',
-    '  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);',
-    '  return bytes;',
-    '}',
-  ].join('\n');
-  const banner = '// Generated by scripts/build.mjs from js/ and cpp/ (Emscripten). Do not edit.\n';
-  const main = [glue, inline, api.source].join('\n\n');
-  const node = moduleSource('node.mjs');
-  mkdirSync(dist, { recursive: true });
-  writeFileSync(join(dist, 'fernet.mjs'), banner + main);
-  writeFileSync(join(dist, 'fernet.cjs'), banner + toCommonJs(main, api.names));
-  // Wrangler bundles an imported .wasm as a compiled module, which workerd
-  // accepts where it refuses WebAssembly compilation from bytes.
-  const imported = "import wasmModule from './fernet_core.wasm';\nfunction defaultWasm() {\n  return wasmModule;\n}";
-  writeFileSync(join(dist, 'fernet.workerd.mjs'), banner + [imported, glue, api.source].join('\n\n'));
-  writeFileSync(join(dist, 'node.mjs'), banner + node.source);
-  writeFileSync(join(dist, 'node.cjs'), banner + toCommonJs(node.source, node.names));
-  copyFileSync(join(wasmBuild, 'fernet_core.wasm'), join(dist, 'fernet_core.wasm'));
-}
-
-function build() {
+function buildWasm() {
   const mbedtls = process.env.MBEDTLS_SOURCE_DIR ?? join(root, 'third_party', 'mbedtls-3.6.6');
   if (!hasCommand('emcc') || !existsSync(join(mbedtls, 'library', 'aes.c'))) run('bash', ['scripts/setup.sh']);
   // Debian's emscripten needs its own node modules (acorn) on NODE_PATH.
   const env = existsSync('/usr/share/nodejs')
     ? { NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') }
     : {};
-  const started = Date.now();
   run('emcmake', ['cmake', '-S', '.', '-B', wasmBuild, '-DCMAKE_BUILD_TYPE=Release'], env);
   run('cmake', ['--build', wasmBuild, '--parallel'], env);
-  packageFiles();
-  console.log(`build: dist/ written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The wasm travels inside the JS as base64, so that every bundler, runtime
+  // and plain <script type="module"> finds it with no configuration.
+  const wasm = readFileSync(join(wasmBuild, 'fernet_core.wasm'));
+  writeFileSync(join(wasmBuild, 'fernet_core_wasm.mjs'), [
+    '// Generated by scripts/build.mjs: the wasm core as base64.',
+    `const WASM_BASE64 = '${wasm.toString('base64')}';`,
+    'export function defaultWasm() {',
+    '  const text = atob(WASM_BASE64);',
+    '  const bytes = new Uint8Array(text.length);',
+    '  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);',
+    '  return bytes;',
+    '}',
+    '',
+  ].join('\n'));
 }
 
-if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
-build();
+async function bundle() {
+  const esbuild = await import('esbuild');
+  const common = {
+    bundle: true,
+    absWorkingDir: root,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: { js: '// fernet-wasm, bundled by scripts/build.mjs from js/ and cpp/ (Emscripten). Do not edit.' },
+  };
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+  await Promise.all([
+    esbuild.build({ ...common, entryPoints: ['js/index.mjs'], format: 'esm', platform: 'neutral', outfile: 'dist/fernet.mjs' }),
+    esbuild.build({ ...common, entryPoints: ['js/index.mjs'], format: 'cjs', platform: 'neutral', outfile: 'dist/fernet.cjs' }),
+    esbuild.build({
+      ...common, entryPoints: ['js/index.mjs'], format: 'esm', platform: 'neutral', outfile: 'dist/fernet.workerd.mjs',
+      external: ['./fernet_core.wasm'],
+      plugins: [{
+        name: 'workerd-wasm',
+        setup(build) {
+          build.onResolve({ filter: /fernet_core_wasm\.mjs$/ }, () => ({ path: join(root, 'js', 'wasm-module.workerd.mjs') }));
+        },
+      }],
+    }),
+    esbuild.build({ ...common, entryPoints: ['js/node-internal.mjs'], format: 'cjs', platform: 'node', target: 'node20', outfile: 'dist/internal.node.cjs' }),
+  ]);
+  for (const file of entries) copyFileSync(join(root, 'js', 'entries', file), join(dist, file));
+  copyFileSync(join(wasmBuild, 'fernet_core.wasm'), join(dist, 'fernet_core.wasm'));
+}
+
+if (!process.argv.includes('--if-needed') || !upToDate()) {
+  const started = Date.now();
+  if (!process.argv.includes('--js-only')) buildWasm();
+  await bundle();
+  console.log(`build: dist/ written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -29,8 +29,11 @@ test('the tarball holds exactly the built package, its types and its documents',
     'bin/fernet.mjs',
     'dist/fernet.cjs',
     'dist/fernet.mjs',
+    'dist/fernet.node.cjs',
+    'dist/fernet.node.mjs',
     'dist/fernet.workerd.mjs',
     'dist/fernet_core.wasm',
+    'dist/internal.node.cjs',
     'dist/node.cjs',
     'dist/node.mjs',
     'index.d.mts',
@@ -48,12 +51,12 @@ test('the tarball holds exactly the built package, its types and its documents',
     expect(fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', file)).includes(ROOT)).toBe(false);
   }
   // The main entries load nothing at run time but, for workerd, the wasm beside them
-  // (dist/node.* are the Node-only file helpers and import Node built-ins).
+  // (the *.node.* files and dist/node.* are Node's, and import Node built-ins).
   const imports = (file) => [...fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'dist', file), 'utf8')
     .matchAll(/^\s*import\b.*$|\brequire\(["'][^"']+["']\)|\bimport\(/gm)].map((m) => m[0]);
   expect(imports('fernet.mjs')).toEqual([]);
   expect(imports('fernet.cjs')).toEqual([]);
-  expect(imports('fernet.workerd.mjs')).toEqual(["import wasmModule from './fernet_core.wasm';"]);
+  expect(imports('fernet.workerd.mjs')).toEqual(['import wasmModule from "./fernet_core.wasm";']);
   // The prebuilt wasm ships: users need no toolchain.
   const wasm = fs.readFileSync(path.join(project, 'node_modules', 'fernet-wasm', 'dist', 'fernet_core.wasm'));
   expect(WebAssembly.validate(wasm)).toBe(true);

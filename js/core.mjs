@@ -1,0 +1,240 @@
+// The wasm core and the one way data reaches it: the JS twin of
+// cpp/bindings.cpp. Inputs are written into the exchange area in wasm memory,
+// an operation runs, its output is copied out, and the area is zero-filled.
+// The field layout, sizes and statuses are the constants the bindings export.
+import createFernetCore from '../build-wasm/fernet_core.mjs';
+import { defaultWasm } from '../build-wasm/fernet_core_wasm.mjs';
+import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
+import { NativeUint8Array, NativeUint32Array, encodeInto, randomValues, setBytes, wipe } from './intrinsics.mjs';
+
+const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
+// A call this large keeps its wasm memory only for the call: it is wiped and freed after.
+const KEEP_CAPACITY = 64 * 1024;
+const TWO_32 = 2 ** 32;
+
+let core = null;
+let memory = null;
+let fieldsAddress = 0;
+let heap = null;
+let fieldView = null;
+let busy = false;
+let loading = null;
+
+/**
+ * Loads and self-tests the wasm core once; later calls return the same promise.
+ * `wasm` optionally supplies the module for hosts that load code their own way:
+ * a WebAssembly.Module, or the wasm bytes (ArrayBuffer or Uint8Array).
+ */
+export function ready(wasm) {
+  if (loading === null) {
+    loading = load(wasm).catch((error) => {
+      loading = null;
+      throw error;
+    });
+  }
+  return loading;
+}
+
+async function load(wasm) {
+  if (randomValues === undefined) {
+    throw new Error('fernet-wasm needs crypto.getRandomValues (Web Crypto), which this runtime lacks');
+  }
+  const source = wasm ?? defaultWasm();
+  let instanceMemory = null;
+  const loaded = await createFernetCore({
+    // Handing Emscripten the instance means its loader never fetches a URL
+    // or reads a file: one code path for Node, browsers, workers and bundlers.
+    instantiateWasm(imports, receiveInstance) {
+      instantiate(source, imports).then((instance) => {
+        instanceMemory = Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory);
+        receiveInstance(instance);
+      });
+      return {};
+    },
+  });
+  const previous = [core, memory, fieldsAddress];
+  [core, memory] = [loaded, instanceMemory];
+  fieldsAddress = loaded.exchangeFields();
+  heap = null;
+  refreshViews();
+  try {
+    selfTest();
+  } catch (error) {
+    [core, memory, fieldsAddress] = previous;
+    throw error;
+  }
+}
+
+async function instantiate(source, imports) {
+  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, imports);
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    return (await WebAssembly.instantiate(source, imports)).instance;
+  }
+  throw new TypeError('ready(wasm): wasm must be a WebAssembly.Module, an ArrayBuffer or a Uint8Array');
+}
+
+// A token made by Python's cryptography (Fernet(key)._encrypt_from_parts(
+// b"fernet-wasm", 1700000000, bytes(range(16))), key = bytes(range(100, 132))).
+function selfTest() {
+  const key = new NativeUint8Array(32).map((_, i) => 100 + i);
+  const iv = new NativeUint8Array(16).map((_, i) => i);
+  const expected =
+    'gAAAAABlU_EAAAECAwQFBgcICQoLDA0OD3wy6x31JCj2xAjN4lPEbePkB6I9cL_S7KpRmWxyFI7hNChLHDJHn39qnLuQj0z_dw==';
+  const token = call('encrypt', { keys: key, iv, input: 'fernet-wasm', time: 1700000000 }, readAscii);
+  const plain = call('decrypt', { keys: key, input: token }, readAscii);
+  if (token !== expected || plain !== 'fernet-wasm') {
+    throw new Error('fernet-wasm self-test failed: the wasm core does not produce the known token');
+  }
+}
+
+export function requireCore() {
+  if (core === null) throw new Error(NOT_READY);
+  return core;
+}
+
+// The one place a core status becomes an exception.
+function fail(status) {
+  const c = core;
+  switch (status) {
+    case c.STATUS_INVALID_TOKEN: throw new InvalidToken();
+    case c.STATUS_INVALID_KEY: throw new Error(KEY_MESSAGE);
+    case c.STATUS_OUT_OF_MEMORY: throw new RangeError('fernet-wasm: out of wasm memory');
+    case c.STATUS_TOO_LARGE: throw new RangeError('fernet-wasm: input too large');
+    default: throw new Error(`fernet-wasm: unexpected status ${status}`);
+  }
+}
+
+/** Sizes the core defines. */
+export function sizes() {
+  const c = requireCore();
+  return { key: c.KEY_SIZE, keyText: c.KEY_TEXT_SIZE, iv: c.IV_SIZE, segment: c.SEGMENT_SIZE };
+}
+
+// Views of wasm memory go stale when it grows; they are made anew then.
+function refreshViews() {
+  if (heap === null || heap.buffer !== memory.buffer) {
+    heap = new NativeUint8Array(memory.buffer);
+    fieldView = new NativeUint32Array(memory.buffer, fieldsAddress, core.FIELD_OUTPUT_SIZE + 1);
+  }
+}
+
+function writeU64(field, value) {
+  if (typeof value === 'bigint') {
+    fieldView[field] = Number(BigInt.asUintN(32, value));
+    fieldView[field + 1] = Number(BigInt.asUintN(32, value >> 32n));
+  } else {
+    // A number here is a safe integer, possibly negative (a TTL): two's complement.
+    fieldView[field] = value >>> 0;
+    fieldView[field + 1] = Math.floor(value / TWO_32) >>> 0;
+  }
+}
+
+function readU64(field) {
+  return BigInt(fieldView[field + 1]) << 32n | BigInt(fieldView[field]);
+}
+
+/** Output readers: each copies the result out of wasm memory. */
+export function readBytes(start, size) {
+  const copy = new NativeUint8Array(size);
+  setBytes(copy, new NativeUint8Array(memory.buffer, start, size), 0);
+  return copy;
+}
+export function readAscii(start, size) {
+  return decodeAsciiView(new NativeUint8Array(memory.buffer, start, size));
+}
+const asciiDecoder = new TextDecoder();
+const decodeAsciiView = asciiDecoder.decode.bind(asciiDecoder);
+
+/**
+ * Runs one core operation: `operation` names an export of the bindings,
+ * `handle` and `other` its numeric arguments, if any. `request` holds the inputs, all already
+ * plain values (no user code can run from here on): keys (Uint8Array, one or
+ * several concatenated), iv, input (Uint8Array or string; `ascii` for token
+ * text), time, ttl.
+ * Returns `read(start, size)` of the output, or the fields for `readFields`.
+ */
+export function call(operation, request, read, handle, other) {
+  const c = requireCore();
+  if (busy) throw new Error('fernet-wasm: a call into the library was made while another was running; refused');
+  busy = true;
+  let used = 0;
+  try {
+    const keys = request.keys;
+    const keyCount = keys === undefined ? 0 : keys.length / c.KEY_SIZE;
+    const input = request.input ?? EMPTY;
+    const inputOffset = keyCount * c.KEY_SIZE + c.IV_SIZE;
+    // A string is UTF-8 encoded straight into wasm memory, with room for the
+    // worst case; token text (`ascii`) gets one byte a character.
+    const inputRoom = typeof input !== 'string' ? input.length : request.ascii ? input.length : input.length * 3;
+    used = inputOffset + inputRoom;
+    refreshViews();
+    if (fieldView[c.FIELD_CAPACITY] < used) {
+      const status = c.reserve(used);
+      refreshViews();
+      if (status !== c.STATUS_OK) return fail(status);
+    }
+    const base = fieldView[c.FIELD_DATA];
+    if (keys !== undefined) setBytes(heap, keys, base);
+    if (request.iv !== undefined) setBytes(heap, request.iv, base + keyCount * c.KEY_SIZE);
+    let inputSize = inputRoom;
+    if (typeof input === 'string') {
+      const encoded = encodeInto(input, new NativeUint8Array(memory.buffer, base + inputOffset, inputRoom));
+      // Text with other characters than ASCII cannot be a token.
+      if (request.ascii && encoded.read !== input.length) return fail(c.STATUS_INVALID_TOKEN);
+      inputSize = encoded.written;
+    } else {
+      setBytes(heap, input, base + inputOffset);
+    }
+    fieldView[c.FIELD_KEY_COUNT] = keyCount;
+    fieldView[c.FIELD_INPUT_SIZE] = inputSize;
+    writeU64(c.FIELD_TIME, request.time ?? 0);
+    const checkTtl = request.ttl !== undefined && request.ttl !== null;
+    writeU64(c.FIELD_TTL, checkTtl ? request.ttl : 0);
+    fieldView[c.FIELD_CHECK_TTL] = checkTtl ? 1 : 0;
+    let status;
+    try {
+      if (handle === undefined) status = c[operation]();
+      else if (other === undefined) status = c[operation](handle);
+      else status = c[operation](handle, other);
+    } catch (error) {
+      // A JS exception (or a trap) unwound through C++ and skipped its cleanup.
+      c.recover();
+      used = 0;
+      throw error;
+    }
+    refreshViews();
+    used = Math.max(used, fieldView[c.FIELD_OUTPUT_OFFSET] + fieldView[c.FIELD_OUTPUT_SIZE]);
+    if (status !== c.STATUS_OK) return fail(status);
+    const start = fieldView[c.FIELD_DATA] + fieldView[c.FIELD_OUTPUT_OFFSET];
+    return read(start, fieldView[c.FIELD_OUTPUT_SIZE]);
+  } finally {
+    if (used !== 0) {
+      refreshViews();
+      const base = fieldView[c.FIELD_DATA];
+      wipe(heap, base, base + Math.min(used, fieldView[c.FIELD_CAPACITY]));
+    }
+    if (fieldView[c.FIELD_CAPACITY] > KEEP_CAPACITY) c.release();
+    busy = false;
+  }
+}
+
+const EMPTY = new NativeUint8Array(0);
+
+/** Output readers for operations whose result is in the fields. */
+export function readTimestamp() {
+  return readU64(core.FIELD_TIME);
+}
+export function readVerification() {
+  return { keyIndex: fieldView[core.FIELD_KEY_INDEX], timestamp: readU64(core.FIELD_TIME) };
+}
+
+/** The stream objects of the core: `kind` is encryptor, verifier or decryptor. */
+export function createStream(kind) {
+  const c = requireCore();
+  const handle = c[`${kind}Create`]();
+  if (handle === 0) fail(c.STATUS_OUT_OF_MEMORY);
+  return handle;
+}
+export function freeStream(kind, handle) {
+  core[`${kind}Free`](handle);
+}
