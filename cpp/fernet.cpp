@@ -16,11 +16,7 @@ namespace fernet {
 namespace {
 
 using internal::is_fresh;
-using internal::load_be64;
 using internal::pkcs7_pad_length;
-using internal::store_be64;
-
-constexpr size_t kMinTokenBytes = kHeaderSize + kBlockSize + kHmacSize;
 
 // 0xff when a == b, else 0; no data-dependent branch (used on key text).
 uint8_t ct_equal_mask(uint8_t a, uint8_t b) {
@@ -44,17 +40,74 @@ void ct_translate(uint8_t* text, size_t size, uint8_t from62, uint8_t from63, ui
 }
 
 
-bool hmac_sha256(const uint8_t* key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]) {
-  return mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), signing_key(key), 16,
-                         data, size, mac) == 0;
+// Decodes a token (canonical base64url only) and checks what Python's
+// _get_unverified_token_data checks: non-empty, version byte, a whole
+// timestamp. `raw` receives the decoded bytes.
+Status decode_token(const uint8_t* token, size_t token_size, SecureBuffer& raw,
+                    size_t* raw_size) {
+  if (token_size > fernet::token_size(kMaxMessageSize)) return Status::kTooLarge;
+  if (token_size % 4 != 0 || base64url::max_decoded_size(token_size) < internal::kMinTimestampBytes)
+    return Status::kInvalidToken;
+  if (!raw.allocate(base64url::max_decoded_size(token_size))) return Status::kOutOfMemory;
+  if (!base64url::decode(token, token_size, raw.data(), raw_size)) return Status::kInvalidToken;
+  if (*raw_size < internal::kMinTimestampBytes || !internal::has_version(raw.data()))
+    return Status::kInvalidToken;
+  return Status::kOk;
 }
 
-// AES-128-CBC over whole blocks, in place. mbedTLS advances the IV it is
-// given, so it works on a copy.
-bool aes_cbc(const uint8_t* key, int mode, const uint8_t iv[kIvSize], uint8_t* data,
-             size_t size) {
+// Python's _verify_signature: HMAC over data[:-32] equals data[-32:]. The
+// MAC computed here is wiped whatever the outcome.
+Status signature_matches(const uint8_t* key, const uint8_t* raw, size_t raw_size, bool* match) {
+  *match = false;
+  if (raw_size < kHmacSize) return Status::kOk;  // data[-32:] is shorter than a MAC
+  const size_t signed_size = raw_size - kHmacSize;
+  uint8_t mac[kHmacSize];
+  const Status status = internal::hmac_sha256(key, raw, signed_size, mac);
+  *match = status == Status::kOk && internal::mac_equal(mac, raw + signed_size);
+  secure_zero(mac, sizeof mac);
+  return status;
+}
+
+// Decodes and decides like Python's MultiFernet (decrypt and rotate): the
+// key-independent checks and the TTL first, then the key choice. On success
+// `raw` holds the token and *key_index names the key.
+Status verify_token(const uint8_t* keys, size_t key_count, const uint8_t* token,
+                    size_t token_size, const Freshness* freshness, SecureBuffer& raw,
+                    size_t* raw_size, size_t* key_index) {
+  Status status = decode_token(token, token_size, raw, raw_size);
+  if (status != Status::kOk) return status;
+  const uint8_t* data = raw.data();
+  if (!internal::decryptable_size(*raw_size)) return Status::kInvalidToken;
+  if (freshness != nullptr && !is_fresh(internal::header_timestamp(data), *freshness))
+    return Status::kInvalidToken;
+  const uint8_t* last = data + *raw_size - kHmacSize - kBlockSize;
+  const uint8_t* previous = last - kBlockSize;  // the IV when there is one block
+  status = internal::choose_key(
+      keys, key_count,
+      [&](size_t k, bool* match) {
+        return signature_matches(keys + k * kKeySize, data, *raw_size, match);
+      },
+      previous, last, key_index);
+  if (status != Status::kOk) return status;
+  return *key_index == key_count ? Status::kInvalidToken : Status::kOk;
+}
+
+}  // namespace
+
+namespace internal {
+
+Status hmac_sha256(const uint8_t* key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]) {
+  return mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), signing_key(key), 16,
+                         data, size, mac) == 0
+             ? Status::kOk
+             : Status::kOutOfMemory;  // mbedTLS fails here only when it cannot allocate
+}
+
+Status aes_cbc(const uint8_t* key, int mode, const uint8_t iv[kIvSize], uint8_t* data,
+               size_t size) {
   mbedtls_aes_context aes;
   mbedtls_aes_init(&aes);
+  // mbedTLS advances the IV it is given, so it works on a copy.
   uint8_t chain[kIvSize];
   std::memcpy(chain, iv, kIvSize);
   int rc = mode == MBEDTLS_AES_ENCRYPT ? mbedtls_aes_setkey_enc(&aes, encryption_key(key), 128)
@@ -62,40 +115,20 @@ bool aes_cbc(const uint8_t* key, int mode, const uint8_t iv[kIvSize], uint8_t* d
   if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, mode, size, chain, data, data);
   mbedtls_aes_free(&aes);  // wipes the key schedule
   secure_zero(chain, sizeof chain);
-  return rc == 0;
+  return rc == 0 ? Status::kOk : Status::kOutOfMemory;
 }
 
-
-
-// Decodes a token and checks what can be checked without a key: version and
-// length. `raw` receives the decoded bytes.
-Status decode_token(const uint8_t* token, size_t token_size, SecureBuffer& raw,
-                    size_t* raw_size) {
-  if (token_size > fernet::token_size(kMaxMessageSize)) return Status::kTooLarge;
-  if (token_size % 4 != 0 || base64url::max_decoded_size(token_size) < kMinTokenBytes)
-    return Status::kInvalidToken;
-  if (!raw.allocate(base64url::max_decoded_size(token_size))) return Status::kOutOfMemory;
-  if (!base64url::decode(token, token_size, raw.data(), raw_size)) return Status::kInvalidToken;
-  if (*raw_size < kMinTokenBytes || raw.data()[0] != kVersion) return Status::kInvalidToken;
-  if ((*raw_size - kHeaderSize - kHmacSize) % kBlockSize != 0) return Status::kInvalidToken;
-  return Status::kOk;
+Status final_padding_valid(const uint8_t* key, const uint8_t previous[kBlockSize],
+                           const uint8_t last[kBlockSize], bool* valid) {
+  uint8_t block[kBlockSize];
+  std::memcpy(block, last, kBlockSize);
+  const Status status = aes_cbc(key, MBEDTLS_AES_DECRYPT, previous, block, kBlockSize);
+  *valid = status == Status::kOk && pkcs7_pad_length(block) != 0;
+  secure_zero(block, sizeof block);
+  return status;
 }
 
-// Index of the first key whose HMAC matches, or key_count when none does.
-size_t find_signing_key(const uint8_t* keys, size_t key_count, const uint8_t* raw,
-                        size_t raw_size) {
-  const size_t signed_size = raw_size - kHmacSize;
-  for (size_t k = 0; k < key_count; ++k) {
-    uint8_t mac[kHmacSize];
-    const bool ok = hmac_sha256(keys + k * kKeySize, raw, signed_size, mac) &&
-                    mbedtls_ct_memcmp(mac, raw + signed_size, kHmacSize) == 0;
-    secure_zero(mac, sizeof mac);
-    if (ok) return k;
-  }
-  return key_count;
-}
-
-}  // namespace
+}  // namespace internal
 
 Status parse_key(const uint8_t* text, size_t text_size, uint8_t key[kKeySize]) {
   if (text_size != kKeyTextSize) return Status::kInvalidKey;
@@ -132,26 +165,28 @@ void format_key(const uint8_t key[kKeySize], uint8_t text[kKeyTextSize]) {
 }
 
 size_t token_size(size_t message_size) {
-  const size_t padded = (message_size / kBlockSize + 1) * kBlockSize;
-  return base64url::encoded_size(kHeaderSize + padded + kHmacSize);
+  return base64url::encoded_size(internal::raw_token_size(message_size));
 }
 
 Status encrypt(const uint8_t key[kKeySize], uint64_t timestamp, const uint8_t iv[kIvSize],
                const uint8_t* message, size_t message_size, SecureBuffer& token) {
   if (message_size > kMaxMessageSize) return Status::kTooLarge;
-  const size_t padded = (message_size / kBlockSize + 1) * kBlockSize;
-  const uint8_t pad = static_cast<uint8_t>(padded - message_size);
+  const size_t padded = internal::padded_size(message_size);
   SecureBuffer raw;
-  if (!raw.allocate(kHeaderSize + padded + kHmacSize)) return Status::kOutOfMemory;
+  if (!raw.allocate(internal::raw_token_size(message_size))) return Status::kOutOfMemory;
   uint8_t* p = raw.data();
-  p[0] = kVersion;
-  store_be64(timestamp, p + 1);
-  std::memcpy(p + 9, iv, kIvSize);
-  if (message_size != 0) std::memcpy(p + kHeaderSize, message, message_size);
-  std::memset(p + kHeaderSize + message_size, pad, pad);
-  if (!aes_cbc(key, MBEDTLS_AES_ENCRYPT, iv, p + kHeaderSize, padded) ||
-      !hmac_sha256(key, p, kHeaderSize + padded, p + kHeaderSize + padded))
-    return Status::kOutOfMemory;  // mbedTLS fails here only when it cannot allocate
+  internal::write_header(timestamp, iv, p);
+  uint8_t* ciphertext = p + internal::kCiphertextOffset;
+  // Whole blocks are copied as they are; the last one is padded.
+  const size_t whole = padded - kBlockSize;
+  if (whole != 0) std::memcpy(ciphertext, message, whole);
+  uint8_t* last = ciphertext + whole;
+  if (message_size != whole) std::memcpy(last, message + whole, message_size - whole);
+  internal::pkcs7_pad(last, message_size - whole);
+  Status status = internal::aes_cbc(key, MBEDTLS_AES_ENCRYPT, iv, ciphertext, padded);
+  if (status == Status::kOk)
+    status = internal::hmac_sha256(key, p, kHeaderSize + padded, ciphertext + padded);
+  if (status != Status::kOk) return status;
   if (!token.allocate(base64url::encoded_size(raw.size()))) return Status::kOutOfMemory;
   base64url::encode(raw.data(), raw.size(), token.data());
   return Status::kOk;
@@ -159,41 +194,50 @@ Status encrypt(const uint8_t key[kKeySize], uint64_t timestamp, const uint8_t iv
 
 Status decrypt(const uint8_t* keys, size_t key_count, const uint8_t* token, size_t token_size,
                const Freshness* freshness, Decrypted& out) {
-  size_t raw_size = 0;
-  Status status = decode_token(token, token_size, out.storage, &raw_size);
-  if (status != Status::kOk) return status;
-  uint8_t* raw = out.storage.data();
-  const uint64_t timestamp = load_be64(raw + 1);
-  if (freshness != nullptr && !is_fresh(timestamp, *freshness)) return Status::kInvalidToken;
-
-  const size_t k = find_signing_key(keys, key_count, raw, raw_size);
-  if (k == key_count) return Status::kInvalidToken;
-
-  uint8_t* ciphertext = raw + kHeaderSize;
-  const size_t ciphertext_size = raw_size - kHeaderSize - kHmacSize;
-  if (!aes_cbc(keys + k * kKeySize, MBEDTLS_AES_DECRYPT, raw + 9, ciphertext, ciphertext_size))
-    return Status::kInvalidToken;
-  const size_t pad = pkcs7_pad_length(ciphertext, ciphertext_size);
-  if (pad == 0) {
-    out.storage.reset();
-    return Status::kInvalidToken;
+  out.message = nullptr;
+  out.message_size = 0;
+  size_t raw_size = 0, k = 0;
+  Status status =
+      verify_token(keys, key_count, token, token_size, freshness, out.storage, &raw_size, &k);
+  if (status == Status::kOk) {
+    uint8_t* raw = out.storage.data();
+    uint8_t* ciphertext = raw + internal::kCiphertextOffset;
+    const size_t ciphertext_size = raw_size - kHeaderSize - kHmacSize;
+    status = internal::aes_cbc(keys + k * kKeySize, MBEDTLS_AES_DECRYPT, internal::header_iv(raw),
+                               ciphertext, ciphertext_size);
+    // choose_key checked this padding already; the check stays as a guard.
+    const size_t pad =
+        status == Status::kOk ? pkcs7_pad_length(ciphertext + ciphertext_size - kBlockSize) : 0;
+    if (status == Status::kOk && pad == 0) status = Status::kInvalidToken;
+    if (status == Status::kOk) {
+      out.message = ciphertext;
+      out.message_size = ciphertext_size - pad;
+      out.timestamp = internal::header_timestamp(raw);
+      return Status::kOk;
+    }
   }
-  out.message = ciphertext;
-  out.message_size = ciphertext_size - pad;
-  out.timestamp = timestamp;
-  return Status::kOk;
+  out.storage.reset();  // wiped: nothing of a refused token stays behind
+  return status;
 }
 
 Status extract_timestamp(const uint8_t* keys, size_t key_count, const uint8_t* token,
                          size_t token_size, uint64_t* timestamp) {
+  // Exactly Python's extract_timestamp, tried under each key in order: no
+  // length rule beyond the timestamp and the MAC.
   SecureBuffer raw;
   size_t raw_size = 0;
   Status status = decode_token(token, token_size, raw, &raw_size);
   if (status != Status::kOk) return status;
-  if (find_signing_key(keys, key_count, raw.data(), raw_size) == key_count)
-    return Status::kInvalidToken;
-  *timestamp = load_be64(raw.data() + 1);
-  return Status::kOk;
+  for (size_t k = 0; k < key_count; ++k) {
+    bool match = false;
+    status = signature_matches(keys + k * kKeySize, raw.data(), raw_size, &match);
+    if (status != Status::kOk) return status;
+    if (match) {
+      *timestamp = internal::header_timestamp(raw.data());
+      return Status::kOk;
+    }
+  }
+  return Status::kInvalidToken;
 }
 
 Status rotate(const uint8_t* keys, size_t key_count, const uint8_t* token, size_t token_size,

@@ -14,5 +14,20 @@
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_MD_C
 #define MBEDTLS_BASE64_C
+/* mbedTLS's heap blocks (MD contexts) go through the core's registry
+ * (secure_buffer.h): wiped when freed, reclaimable after an aborted call. */
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY
+#define MBEDTLS_PLATFORM_CALLOC_MACRO fernet_mbedtls_calloc
+#define MBEDTLS_PLATFORM_FREE_MACRO fernet_mbedtls_free
+#include <stddef.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+void *fernet_mbedtls_calloc(size_t count, size_t size);
+void fernet_mbedtls_free(void *block);
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -2,177 +2,148 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "base64url.h"
 #include "fernet_internal.h"
-
-extern "C" {
-#include "mbedtls/constant_time.h"
-}
+#include "mbedtls/sha256.h"
 
 namespace fernet {
 namespace {
 
 const mbedtls_md_info_t* sha256() { return mbedtls_md_info_from_type(MBEDTLS_MD_SHA256); }
 
+// Heap state of the stream classes, in the registry. Created inside a
+// PersistentScope: it outlives the call that made it and is freed by its
+// owner, not by reclaim_since.
+template <typename T>
+T* create() {
+  void* block = secure_alloc(sizeof(T));
+  return block == nullptr ? nullptr : new (block) T();
+}
+
+template <typename T>
+void destroy(T*& object) {
+  if (object == nullptr) return;
+  object->~T();
+  secure_free(object);  // wipes the object's own bytes too
+  object = nullptr;
+}
+
 }  // namespace
 
-// ---- encryption -------------------------------------------------------------
+namespace internal {
 
-StreamEncryptor::StreamEncryptor() {
-  mbedtls_aes_init(&aes_);
-  mbedtls_md_init(&hmac_);
-}
+// Reads token text in pieces: base64url, header (version, TTL), ciphertext
+// and the trailing MAC, with one HMAC context per key. Checking only
+// (decrypt = false) or decrypting under exactly one key. Its plaintext is
+// unauthenticated until finish(): it is private to this file, and only
+// VerifiedDecryptor feeds it, with text already matched to a verified pass.
+class TokenReader {
+ public:
+  TokenReader() { mbedtls_aes_init(&aes_); }
+  ~TokenReader() { wipe(); }
+  TokenReader(const TokenReader&) = delete;
+  TokenReader& operator=(const TokenReader&) = delete;
 
-StreamEncryptor::~StreamEncryptor() { wipe(); }
+  // Plaintext for `size` more token characters is at most this long.
+  static constexpr size_t max_update_output(size_t size) {
+    return size / 4 * 3 + 3 + 2 * kBlockSize;
+  }
 
-void StreamEncryptor::wipe() {
+  Status start(const uint8_t* keys, size_t key_count, const Freshness* freshness, bool decrypt);
+  Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
+  // The key choice (internal::choose_key); writes the final plaintext when
+  // decrypting (at most kBlockSize bytes).
+  Status finish(uint8_t* out, size_t* written, size_t* key_index);
+  uint64_t timestamp() const { return timestamp_; }
+
+ private:
+  static constexpr size_t kSlice = 3072;  // raw bytes decoded per step
+  Status fail(Status status = Status::kInvalidToken);
+  Status take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* written);
+  Status take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out, size_t* written);
+  void wipe();
+
+  SecureBuffer keys_;                       // a copy: finish() needs them for padding
+  mbedtls_md_context_t* hmac_ = nullptr;    // key_count_ contexts, in the registry
+  size_t key_count_ = 0;
+  mbedtls_aes_context aes_;
+  bool decrypt_ = false;
+  bool have_block_ = false;  // at least one ciphertext block was seen
+  Freshness freshness_{};
+  bool check_freshness_ = false;
+  uint8_t header_[kHeaderSize];
+  size_t header_size_ = 0;
+  // The last kHmacSize raw bytes may be the MAC, so they are held back, plus
+  // up to one block of ciphertext waiting for its successor.
+  uint8_t pending_[kHmacSize + kBlockSize];
+  // Decoded text lands after room for pending_, so both are processed as one run.
+  uint8_t work_[sizeof pending_ + kSlice];
+  size_t pending_size_ = 0;
+  uint8_t chain_[kIvSize];
+  // The final ciphertext block and the one before it (or the IV): the key
+  // choice checks padding under each key without any other plaintext.
+  uint8_t previous_cipher_[kBlockSize];
+  uint8_t last_cipher_[kBlockSize];
+  uint8_t last_plain_[kBlockSize];  // held back: its padding is known only at the end
+  bool have_last_plain_ = false;
+  uint8_t text_carry_[3];
+  size_t text_carry_size_ = 0;
+  bool text_ended_ = false;  // a padded group was seen: nothing may follow
+  uint64_t timestamp_ = 0;
+  bool failed_ = false;
+  bool started_ = false;
+};
+
+void TokenReader::wipe() {
   mbedtls_aes_free(&aes_);
-  mbedtls_md_free(&hmac_);
-  secure_zero(chain_, sizeof chain_);
-  secure_zero(block_, sizeof block_);
-  secure_zero(carry_, sizeof carry_);
-  block_size_ = carry_size_ = 0;
-  started_ = false;
-}
-
-// Base64url-encodes `raw` onto the output, carrying up to two bytes to the
-// next call so that groups never straddle calls.
-void StreamEncryptor::emit(const uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
-  size_t i = 0;
-  while (carry_size_ != 0 && carry_size_ < 3 && i < size) carry_[carry_size_++] = raw[i++];
-  if (carry_size_ == 3) {
-    base64url::encode(carry_, 3, out + *written);
-    *written += 4;
-    carry_size_ = 0;
+  if (hmac_ != nullptr) {
+    for (size_t k = 0; k < key_count_; ++k) mbedtls_md_free(&hmac_[k]);
+    secure_free(hmac_);
+    hmac_ = nullptr;
   }
-  const size_t whole = (size - i) / 3 * 3;
-  base64url::encode(raw + i, whole, out + *written);
-  *written += whole / 3 * 4;
-  i += whole;
-  while (i < size) carry_[carry_size_++] = raw[i++];
-}
-
-Status StreamEncryptor::start(const uint8_t key[kKeySize], uint64_t timestamp,
-                              const uint8_t iv[kIvSize], uint8_t* out, size_t* written) {
-  wipe();
-  mbedtls_aes_init(&aes_);
-  mbedtls_md_init(&hmac_);
-  *written = 0;
-  if (mbedtls_aes_setkey_enc(&aes_, encryption_key(key), 128) != 0 ||
-      mbedtls_md_setup(&hmac_, sha256(), 1) != 0 ||
-      mbedtls_md_hmac_starts(&hmac_, signing_key(key), 16) != 0) {
-    wipe();
-    return Status::kOutOfMemory;
-  }
-  uint8_t header[kHeaderSize];
-  header[0] = kVersion;
-  internal::store_be64(timestamp, header + 1);
-  std::memcpy(header + 9, iv, kIvSize);
-  std::memcpy(chain_, iv, kIvSize);
-  mbedtls_md_hmac_update(&hmac_, header, sizeof header);
-  emit(header, sizeof header, out, written);
-  started_ = true;
-  return Status::kOk;
-}
-
-Status StreamEncryptor::update(const uint8_t* data, size_t size, uint8_t* out, size_t* written) {
-  *written = 0;
-  if (!started_) return Status::kInvalidToken;
-  uint8_t chunk[4096];
-  while (size != 0) {
-    // Fill block_ first when it holds a partial block, else take whole blocks at once.
-    size_t take;
-    uint8_t* blocks;
-    if (block_size_ != 0 || size < kBlockSize) {
-      take = std::min(kBlockSize - block_size_, size);
-      std::memcpy(block_ + block_size_, data, take);
-      block_size_ += take;
-      data += take;
-      size -= take;
-      if (block_size_ < kBlockSize) break;
-      blocks = block_;
-      take = kBlockSize;
-      block_size_ = 0;
-    } else {
-      take = std::min(sizeof chunk, size / kBlockSize * kBlockSize);
-      std::memcpy(chunk, data, take);
-      data += take;
-      size -= take;
-      blocks = chunk;
-    }
-    mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_ENCRYPT, take, chain_, blocks, blocks);
-    mbedtls_md_hmac_update(&hmac_, blocks, take);
-    emit(blocks, take, out, written);
-  }
-  return Status::kOk;
-}
-
-Status StreamEncryptor::finish(uint8_t* out, size_t* written) {
-  *written = 0;
-  if (!started_) return Status::kInvalidToken;
-  const uint8_t pad = static_cast<uint8_t>(kBlockSize - block_size_);
-  std::memset(block_ + block_size_, pad, pad);
-  mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_ENCRYPT, kBlockSize, chain_, block_, block_);
-  mbedtls_md_hmac_update(&hmac_, block_, kBlockSize);
-  emit(block_, kBlockSize, out, written);
-  uint8_t mac[kHmacSize];
-  mbedtls_md_hmac_finish(&hmac_, mac);
-  emit(mac, sizeof mac, out, written);
-  base64url::encode(carry_, carry_size_, out + *written);  // the padded last group
-  *written += base64url::encoded_size(carry_size_);
-  wipe();
-  return Status::kOk;
-}
-
-// ---- decryption -------------------------------------------------------------
-
-StreamDecryptor::StreamDecryptor() {
-  mbedtls_aes_init(&aes_);
-  for (auto& h : hmac_) mbedtls_md_init(&h);
-}
-
-StreamDecryptor::~StreamDecryptor() { wipe(); }
-
-void StreamDecryptor::wipe() {
-  mbedtls_aes_free(&aes_);
-  for (auto& h : hmac_) mbedtls_md_free(&h);
+  keys_.reset();
   secure_zero(header_, sizeof header_);
   secure_zero(pending_, sizeof pending_);
   secure_zero(work_, sizeof work_);
   secure_zero(chain_, sizeof chain_);
+  secure_zero(previous_cipher_, sizeof previous_cipher_);
+  secure_zero(last_cipher_, sizeof last_cipher_);
   secure_zero(last_plain_, sizeof last_plain_);
   secure_zero(text_carry_, sizeof text_carry_);
   key_count_ = header_size_ = pending_size_ = text_carry_size_ = 0;
   have_last_plain_ = have_block_ = text_ended_ = started_ = false;
 }
 
-Status StreamDecryptor::fail() {
+Status TokenReader::fail(Status status) {
   wipe();
   failed_ = true;
-  return Status::kInvalidToken;
+  return status;
 }
 
-Status StreamDecryptor::start(const uint8_t* keys, size_t key_count, const Freshness* freshness,
-                              bool decrypt) {
+Status TokenReader::start(const uint8_t* keys, size_t key_count, const Freshness* freshness,
+                          bool decrypt) {
   wipe();
   mbedtls_aes_init(&aes_);
-  for (auto& h : hmac_) mbedtls_md_init(&h);
   failed_ = false;
-  if (key_count == 0 || key_count > kMaxKeys || (decrypt && key_count != 1))
-    return Status::kInvalidKey;
+  if (key_count == 0 || (decrypt && key_count != 1)) return Status::kInvalidKey;
+  if (key_count > SIZE_MAX / sizeof(mbedtls_md_context_t) || key_count > SIZE_MAX / kKeySize)
+    return Status::kOutOfMemory;
+  hmac_ = static_cast<mbedtls_md_context_t*>(secure_alloc(key_count * sizeof(mbedtls_md_context_t)));
+  if (hmac_ == nullptr) return Status::kOutOfMemory;
+  key_count_ = key_count;
+  for (size_t k = 0; k < key_count; ++k) mbedtls_md_init(&hmac_[k]);
+  if (!keys_.allocate(key_count * kKeySize)) return fail(Status::kOutOfMemory);
+  std::memcpy(keys_.data(), keys, key_count * kKeySize);
   for (size_t k = 0; k < key_count; ++k) {
     if (mbedtls_md_setup(&hmac_[k], sha256(), 1) != 0 ||
-        mbedtls_md_hmac_starts(&hmac_[k], signing_key(keys + k * kKeySize), 16) != 0) {
-      wipe();
-      return Status::kOutOfMemory;
-    }
+        mbedtls_md_hmac_starts(&hmac_[k], signing_key(keys + k * kKeySize), 16) != 0)
+      return fail(Status::kOutOfMemory);
   }
-  if (decrypt && mbedtls_aes_setkey_dec(&aes_, encryption_key(keys), 128) != 0) {
-    wipe();
-    return Status::kOutOfMemory;
-  }
-  key_count_ = key_count;
+  if (decrypt && mbedtls_aes_setkey_dec(&aes_, encryption_key(keys), 128) != 0)
+    return fail(Status::kOutOfMemory);
+  failed_ = false;
   decrypt_ = decrypt;
   check_freshness_ = freshness != nullptr;
   if (check_freshness_) freshness_ = *freshness;
@@ -180,7 +151,7 @@ Status StreamDecryptor::start(const uint8_t* keys, size_t key_count, const Fresh
   return Status::kOk;
 }
 
-Status StreamDecryptor::update(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
+Status TokenReader::update(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
   *written = 0;
   if (!started_ || failed_) return Status::kInvalidToken;
   if (size != 0 && text_ended_) return fail();  // data after the padding
@@ -226,7 +197,7 @@ Status StreamDecryptor::update(const uint8_t* text, size_t size, uint8_t* out, s
 
 // `raw` sits in work_ right after room for pending_, so the held-back bytes
 // can be put in front of it and both processed as one run.
-Status StreamDecryptor::take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
+Status TokenReader::take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
   if (header_size_ < kHeaderSize) {
     const size_t take = std::min(kHeaderSize - header_size_, size);
     std::memcpy(header_ + header_size_, raw, take);
@@ -234,29 +205,40 @@ Status StreamDecryptor::take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t
     raw += take;
     size -= take;
     if (header_size_ < kHeaderSize) return Status::kOk;
-    if (header_[0] != kVersion) return fail();
-    timestamp_ = internal::load_be64(header_ + 1);
-    if (check_freshness_ && !internal::is_fresh(timestamp_, freshness_)) return fail();
-    std::memcpy(chain_, header_ + 9, kIvSize);
-    for (size_t k = 0; k < key_count_; ++k) mbedtls_md_hmac_update(&hmac_[k], header_, kHeaderSize);
+    if (!has_version(header_)) return fail();
+    timestamp_ = header_timestamp(header_);
+    if (check_freshness_ && !is_fresh(timestamp_, freshness_)) return fail();
+    std::memcpy(chain_, header_iv(header_), kIvSize);
+    std::memcpy(last_cipher_, header_iv(header_), kIvSize);
+    for (size_t k = 0; k < key_count_; ++k)
+      if (mbedtls_md_hmac_update(&hmac_[k], header_, kHeaderSize) != 0)
+        return fail(Status::kOutOfMemory);
   }
   uint8_t* run = raw - pending_size_;
   std::memmove(run, pending_, pending_size_);
   const size_t available = pending_size_ + size;
   // Whatever may still be the MAC (the last kHmacSize bytes) stays pending.
   const size_t blocks = available < kHmacSize ? 0 : (available - kHmacSize) / kBlockSize * kBlockSize;
-  if (blocks != 0) take_blocks(run, blocks, out, written);
+  if (blocks != 0) {
+    const Status status = take_blocks(run, blocks, out, written);
+    if (status != Status::kOk) return status;
+  }
   pending_size_ = available - blocks;
   std::memcpy(pending_, run + blocks, pending_size_);
   return Status::kOk;
 }
 
-void StreamDecryptor::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
-                                  size_t* written) {
+Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
+                                size_t* written) {
   have_block_ = true;
-  for (size_t k = 0; k < key_count_; ++k) mbedtls_md_hmac_update(&hmac_[k], ciphertext, size);
-  if (!decrypt_) return;
-  mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, size, chain_, ciphertext, ciphertext);
+  for (size_t k = 0; k < key_count_; ++k)
+    if (mbedtls_md_hmac_update(&hmac_[k], ciphertext, size) != 0) return fail(Status::kOutOfMemory);
+  std::memcpy(previous_cipher_, size >= 2 * kBlockSize ? ciphertext + size - 2 * kBlockSize : last_cipher_,
+              kBlockSize);
+  std::memcpy(last_cipher_, ciphertext + size - kBlockSize, kBlockSize);
+  if (!decrypt_) return Status::kOk;
+  if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, size, chain_, ciphertext, ciphertext) != 0)
+    return fail(Status::kOutOfMemory);
   // The last plaintext block is held back until finish() knows its padding.
   if (have_last_plain_) {
     std::memcpy(out + *written, last_plain_, kBlockSize);
@@ -267,28 +249,362 @@ void StreamDecryptor::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out
   std::memcpy(last_plain_, ciphertext + size - kBlockSize, kBlockSize);
   have_last_plain_ = true;
   secure_zero(ciphertext, size);
+  return Status::kOk;
 }
 
-Status StreamDecryptor::finish(uint8_t* out, size_t* written) {
+Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
   *written = 0;
   if (!started_ || failed_) return Status::kInvalidToken;
   if (text_carry_size_ != 0 || header_size_ < kHeaderSize || !have_block_ ||
       pending_size_ != kHmacSize)
     return fail();
   size_t match = key_count_;
-  for (size_t k = 0; k < key_count_; ++k) {
-    uint8_t mac[kHmacSize];
-    mbedtls_md_hmac_finish(&hmac_[k], mac);
-    if (match == key_count_ && mbedtls_ct_memcmp(mac, pending_, kHmacSize) == 0) match = k;
-  }
+  const Status status = choose_key(
+      keys_.data(), key_count_,
+      [&](size_t k, bool* matches) {
+        uint8_t mac[kHmacSize];
+        const bool ok = mbedtls_md_hmac_finish(&hmac_[k], mac) == 0;
+        *matches = ok && mac_equal(mac, pending_);
+        secure_zero(mac, sizeof mac);  // the MAC of attacker-chosen data is not left behind
+        return ok ? Status::kOk : Status::kOutOfMemory;
+      },
+      previous_cipher_, last_cipher_, &match);
+  if (status != Status::kOk) return fail(status);
   if (match == key_count_) return fail();
   if (decrypt_) {
-    const size_t pad = internal::pkcs7_pad_length(last_plain_, kBlockSize);
+    // choose_key checked this padding already; kept as a guard.
+    const size_t pad = pkcs7_pad_length(last_plain_);
     if (pad == 0) return fail();
     std::memcpy(out, last_plain_, kBlockSize - pad);
     *written = kBlockSize - pad;
   }
-  key_index_ = match;
+  *key_index = match;
+  wipe();
+  return Status::kOk;
+}
+
+// The second pass's state: the decrypting reader, the segment being
+// collected and the commitments it must match.
+struct DecryptorState {
+  TokenReader reader;
+  SecureBuffer segment;  // kSegmentSize
+  size_t segment_fill = 0;
+  SecureBuffer commitments;
+  size_t commitment_count = 0;
+  size_t next_segment = 0;
+  uint64_t expected_size = 0;
+  uint64_t received = 0;
+};
+
+}  // namespace internal
+
+// ---- encryption -------------------------------------------------------------
+
+StreamEncryptor::StreamEncryptor() {
+  mbedtls_aes_init(&aes_);
+  mbedtls_md_init(&hmac_);
+}
+
+StreamEncryptor::~StreamEncryptor() { wipe(); }
+
+void StreamEncryptor::wipe() {
+  mbedtls_aes_free(&aes_);
+  mbedtls_md_free(&hmac_);
+  secure_zero(chain_, sizeof chain_);
+  secure_zero(block_, sizeof block_);
+  secure_zero(carry_, sizeof carry_);
+  block_size_ = carry_size_ = 0;
+  started_ = false;
+}
+
+Status StreamEncryptor::fail(size_t* written) {
+  wipe();
+  *written = 0;
+  return Status::kOutOfMemory;  // mbedTLS fails here only when it cannot allocate
+}
+
+// Base64url-encodes `raw` onto the output, carrying up to two bytes to the
+// next call so that groups never straddle calls.
+void StreamEncryptor::emit(const uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
+  size_t i = 0;
+  while (carry_size_ != 0 && carry_size_ < 3 && i < size) carry_[carry_size_++] = raw[i++];
+  if (carry_size_ == 3) {
+    base64url::encode(carry_, 3, out + *written);
+    *written += 4;
+    carry_size_ = 0;
+  }
+  const size_t whole = (size - i) / 3 * 3;
+  base64url::encode(raw + i, whole, out + *written);
+  *written += whole / 3 * 4;
+  i += whole;
+  while (i < size) carry_[carry_size_++] = raw[i++];
+}
+
+Status StreamEncryptor::start(const uint8_t key[kKeySize], uint64_t timestamp,
+                              const uint8_t iv[kIvSize], uint8_t* out, size_t* written) {
+  PersistentScope owned;  // the HMAC context outlives this call
+  wipe();
+  mbedtls_aes_init(&aes_);
+  mbedtls_md_init(&hmac_);
+  *written = 0;
+  uint8_t header[kHeaderSize];
+  internal::write_header(timestamp, iv, header);
+  if (mbedtls_aes_setkey_enc(&aes_, encryption_key(key), 128) != 0 ||
+      mbedtls_md_setup(&hmac_, sha256(), 1) != 0 ||
+      mbedtls_md_hmac_starts(&hmac_, signing_key(key), 16) != 0 ||
+      mbedtls_md_hmac_update(&hmac_, header, sizeof header) != 0)
+    return fail(written);
+  std::memcpy(chain_, iv, kIvSize);
+  emit(header, sizeof header, out, written);
+  started_ = true;
+  return Status::kOk;
+}
+
+Status StreamEncryptor::update(const uint8_t* data, size_t size, uint8_t* out, size_t* written) {
+  *written = 0;
+  if (!started_) return Status::kInvalidToken;
+  uint8_t chunk[4096];
+  while (size != 0) {
+    // Fill block_ first when it holds a partial block, else take whole blocks at once.
+    size_t take;
+    uint8_t* blocks;
+    if (block_size_ != 0 || size < kBlockSize) {
+      take = std::min(kBlockSize - block_size_, size);
+      std::memcpy(block_ + block_size_, data, take);
+      block_size_ += take;
+      data += take;
+      size -= take;
+      if (block_size_ < kBlockSize) break;
+      blocks = block_;
+      take = kBlockSize;
+      block_size_ = 0;
+    } else {
+      take = std::min(sizeof chunk, size / kBlockSize * kBlockSize);
+      std::memcpy(chunk, data, take);
+      data += take;
+      size -= take;
+      blocks = chunk;
+    }
+    if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_ENCRYPT, take, chain_, blocks, blocks) != 0 ||
+        mbedtls_md_hmac_update(&hmac_, blocks, take) != 0) {
+      secure_zero(chunk, sizeof chunk);
+      return fail(written);
+    }
+    emit(blocks, take, out, written);
+  }
+  secure_zero(chunk, sizeof chunk);
+  return Status::kOk;
+}
+
+Status StreamEncryptor::finish(uint8_t* out, size_t* written) {
+  *written = 0;
+  if (!started_) return Status::kInvalidToken;
+  internal::pkcs7_pad(block_, block_size_);
+  uint8_t mac[kHmacSize];
+  if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_ENCRYPT, kBlockSize, chain_, block_, block_) != 0 ||
+      mbedtls_md_hmac_update(&hmac_, block_, kBlockSize) != 0 ||
+      mbedtls_md_hmac_finish(&hmac_, mac) != 0) {
+    secure_zero(mac, sizeof mac);
+    return fail(written);
+  }
+  emit(block_, kBlockSize, out, written);
+  emit(mac, sizeof mac, out, written);
+  base64url::encode(carry_, carry_size_, out + *written);  // the padded last group
+  *written += base64url::encoded_size(carry_size_);
+  secure_zero(mac, sizeof mac);
+  wipe();
+  return Status::kOk;
+}
+
+// ---- pass 1: verification ---------------------------------------------------
+
+StreamVerifier::~StreamVerifier() { wipe(); }
+
+void StreamVerifier::wipe() {
+  destroy(reader_);
+  if (segment_hash_ != nullptr) {
+    mbedtls_sha256_free(static_cast<mbedtls_sha256_context*>(segment_hash_));
+    secure_free(segment_hash_);
+    segment_hash_ = nullptr;
+  }
+  commitments_.reset();
+  commitment_count_ = segment_fill_ = 0;
+  text_size_ = timestamp_ = 0;
+  key_index_ = 0;
+  started_ = verified_ = false;
+}
+
+Status StreamVerifier::fail(Status status) {
+  wipe();
+  return status;
+}
+
+Status StreamVerifier::start(const uint8_t* keys, size_t key_count, const Freshness* freshness) {
+  PersistentScope owned;
+  wipe();
+  if (key_count == 0) return Status::kInvalidKey;
+  reader_ = create<internal::TokenReader>();
+  segment_hash_ = secure_alloc(sizeof(mbedtls_sha256_context));
+  if (reader_ == nullptr || segment_hash_ == nullptr) return fail(Status::kOutOfMemory);
+  auto* hash = static_cast<mbedtls_sha256_context*>(segment_hash_);
+  mbedtls_sha256_init(hash);
+  if (mbedtls_sha256_starts(hash, 0) != 0) return fail(Status::kOutOfMemory);
+  const Status status = reader_->start(keys, key_count, freshness, false);
+  if (status != Status::kOk) return fail(status);
+  check_freshness_ = freshness != nullptr;
+  if (check_freshness_) freshness_ = *freshness;
+  started_ = true;
+  return Status::kOk;
+}
+
+// Closes the open segment: its hash is appended to the commitments.
+bool StreamVerifier::commit_segment() {
+  const size_t needed = (commitment_count_ + 1) * kCommitmentSize;
+  if (commitments_.size() < needed &&
+      !commitments_.resize(std::max(needed, commitments_.size() * 2)))
+    return false;
+  auto* hash = static_cast<mbedtls_sha256_context*>(segment_hash_);
+  if (mbedtls_sha256_finish(hash, commitments_.data() + commitment_count_ * kCommitmentSize) != 0 ||
+      mbedtls_sha256_starts(hash, 0) != 0)
+    return false;
+  ++commitment_count_;
+  segment_fill_ = 0;
+  return true;
+}
+
+Status StreamVerifier::update(const uint8_t* text, size_t size) {
+  PersistentScope owned;  // the commitments grow here and belong to the verifier
+  if (!started_) return Status::kInvalidToken;
+  size_t unused = 0;
+  const Status status = reader_->update(text, size, nullptr, &unused);
+  if (status != Status::kOk) return fail(status);
+  text_size_ += size;
+  auto* hash = static_cast<mbedtls_sha256_context*>(segment_hash_);
+  while (size != 0) {
+    const size_t take = std::min(kSegmentSize - segment_fill_, size);
+    if (mbedtls_sha256_update(hash, text, take) != 0) return fail(Status::kOutOfMemory);
+    segment_fill_ += take;
+    text += take;
+    size -= take;
+    if (segment_fill_ == kSegmentSize && !commit_segment()) return fail(Status::kOutOfMemory);
+  }
+  return Status::kOk;
+}
+
+Status StreamVerifier::finish() {
+  PersistentScope owned;
+  if (!started_ || verified_) return fail(Status::kInvalidToken);
+  size_t unused = 0, key_index = 0;
+  const Status status = reader_->finish(nullptr, &unused, &key_index);
+  if (status != Status::kOk) return fail(status);
+  if (segment_fill_ != 0 && !commit_segment()) return fail(Status::kOutOfMemory);
+  timestamp_ = reader_->timestamp();
+  key_index_ = key_index;
+  destroy(reader_);
+  verified_ = true;
+  return Status::kOk;
+}
+
+// ---- pass 2: decryption of verified text ------------------------------------
+
+VerifiedDecryptor::~VerifiedDecryptor() { wipe(); }
+
+void VerifiedDecryptor::wipe() {
+  destroy(state_);
+  timestamp_ = 0;
+}
+
+Status VerifiedDecryptor::fail() {
+  wipe();
+  failed_ = true;
+  return Status::kInvalidToken;
+}
+
+Status VerifiedDecryptor::start(const StreamVerifier& verified, const uint8_t* keys) {
+  PersistentScope owned;
+  wipe();
+  failed_ = false;
+  if (!verified.verified_ || verified.commitment_count_ == 0) return fail();
+  state_ = create<internal::DecryptorState>();
+  if (state_ == nullptr) return Status::kOutOfMemory;
+  auto& s = *state_;
+  const size_t commitments_size = verified.commitment_count_ * kCommitmentSize;
+  if (!s.segment.allocate(kSegmentSize) || !s.commitments.allocate(commitments_size)) {
+    wipe();
+    return Status::kOutOfMemory;
+  }
+  std::memcpy(s.commitments.data(), verified.commitments_.data(), commitments_size);
+  s.commitment_count = verified.commitment_count_;
+  s.expected_size = verified.text_size_;
+  const Status status = s.reader.start(keys + verified.key_index_ * kKeySize, 1,
+                                       verified.check_freshness_ ? &verified.freshness_ : nullptr,
+                                       true);
+  if (status != Status::kOk) {
+    wipe();
+    return status;
+  }
+  timestamp_ = verified.timestamp_;
+  return Status::kOk;
+}
+
+// The collected segment is decrypted only if its hash is the commitment.
+Status VerifiedDecryptor::release_segment(uint8_t* out, size_t* written) {
+  auto& s = *state_;
+  if (s.next_segment >= s.commitment_count) return fail();
+  uint8_t digest[kCommitmentSize];
+  if (mbedtls_sha256(s.segment.data(), s.segment_fill, digest, 0) != 0) return fail();
+  const bool same = mbedtls_ct_memcmp(digest, s.commitments.data() + s.next_segment * kCommitmentSize,
+                                      kCommitmentSize) == 0;
+  secure_zero(digest, sizeof digest);
+  if (!same) return fail();
+  size_t produced = 0;
+  const Status status = s.reader.update(s.segment.data(), s.segment_fill, out, &produced);
+  secure_zero(s.segment.data(), s.segment_fill);
+  if (status != Status::kOk) return fail();  // cannot happen for verified text: a guard
+  *written += produced;
+  ++s.next_segment;
+  s.segment_fill = 0;
+  return Status::kOk;
+}
+
+Status VerifiedDecryptor::update(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
+  *written = 0;
+  if (failed_ || state_ == nullptr) return Status::kInvalidToken;
+  auto& s = *state_;
+  if (size > s.expected_size - s.received) return fail();  // more text than was verified
+  s.received += size;
+  while (size != 0) {
+    const size_t take = std::min(kSegmentSize - s.segment_fill, size);
+    std::memcpy(s.segment.data() + s.segment_fill, text, take);
+    s.segment_fill += take;
+    text += take;
+    size -= take;
+    if (s.segment_fill == kSegmentSize) {
+      const Status status = release_segment(out + *written, written);
+      if (status != Status::kOk) return status;
+    }
+  }
+  return Status::kOk;
+}
+
+Status VerifiedDecryptor::finish(uint8_t* out, size_t* written) {
+  *written = 0;
+  if (failed_ || state_ == nullptr) return Status::kInvalidToken;
+  auto& s = *state_;
+  if (s.received != s.expected_size) return fail();  // less text than was verified
+  if (s.segment_fill != 0) {
+    const Status status = release_segment(out, written);
+    if (status != Status::kOk) return status;
+  }
+  if (s.next_segment != s.commitment_count) return fail();
+  size_t produced = 0, key_index = 0;
+  const Status status = s.reader.finish(out + *written, &produced, &key_index);
+  if (status != Status::kOk) {
+    secure_zero(out, *written);  // the token failed after all: take back this call's output
+    *written = 0;
+    return fail();
+  }
+  *written += produced;
   wipe();
   return Status::kOk;
 }

@@ -1,11 +1,17 @@
-// Fernet tokens of any size, in constant memory: the same bytes as
-// fernet::encrypt / fernet::decrypt, produced and checked piece by piece.
+// Fernet tokens of any size, in constant memory: the same bytes and the same
+// decisions as fernet::encrypt / fernet::decrypt, produced and checked piece
+// by piece.
 //
-// Decryption releases plaintext before the HMAC at the end of the token has
-// been seen, so callers must not trust it until finish() returns kOk: verify
-// in a first pass (StreamDecryptor with decrypt = false), then decrypt in a
-// second one, or decrypt into private storage that is published only after
-// finish() succeeds. The JS wrapper does both.
+// Decrypting is two passes over the token text, and no plaintext byte is
+// released before the token was authenticated and TTL-checked:
+//   1. StreamVerifier reads the whole token without producing plaintext. It
+//      decides as the one-shot decrypt does (TTL, then the first key whose
+//      HMAC and padding are valid) and commits to the text it read: the
+//      SHA-256 of each kSegmentSize bytes of text (32 bytes per segment).
+//   2. VerifiedDecryptor reads the text again and decrypts under the chosen
+//      key, one segment at a time, and only segments whose hash matches the
+//      commitment: if the source changed between the passes, the changed
+//      segment's plaintext never leaves, and the stream fails.
 #pragma once
 
 #include <cstddef>
@@ -14,8 +20,19 @@
 #include "fernet.h"
 #include "mbedtls/aes.h"
 #include "mbedtls/md.h"
+#include "secure_buffer.h"
 
 namespace fernet {
+
+// Token text per commitment (the last segment may be shorter). A multiple of
+// 4, so base64 groups never straddle segments.
+constexpr size_t kSegmentSize = 65536;
+constexpr size_t kCommitmentSize = 32;  // SHA-256
+
+namespace internal {
+class TokenReader;
+struct DecryptorState;
+}  // namespace internal
 
 class StreamEncryptor {
  public:
@@ -23,6 +40,7 @@ class StreamEncryptor {
   ~StreamEncryptor();
   StreamEncryptor(const StreamEncryptor&) = delete;
   StreamEncryptor& operator=(const StreamEncryptor&) = delete;
+  FERNET_REGISTRY_NEW(StreamEncryptor)
 
   // Token text for `size` more plaintext bytes is at most this long.
   static size_t max_update_output(size_t size) { return (size + 15) / 3 * 4 + 8; }
@@ -31,6 +49,9 @@ class StreamEncryptor {
 
   // Writes the token's first characters (the header) to `out`
   // (max_update_output(0) + 36 bytes of room) and sets *written.
+  // Every mbedTLS call is checked: when one fails, the call returns
+  // kOutOfMemory with *written = 0, the encryptor wipes itself and refuses
+  // further calls until start() (nothing half-computed is ever emitted).
   Status start(const uint8_t key[kKeySize], uint64_t timestamp, const uint8_t iv[kIvSize],
                uint8_t* out, size_t* written);
   Status update(const uint8_t* data, size_t size, uint8_t* out, size_t* written);
@@ -38,6 +59,7 @@ class StreamEncryptor {
 
  private:
   void emit(const uint8_t* raw, size_t size, uint8_t* out, size_t* written);
+  Status fail(size_t* written);
   void wipe();
 
   mbedtls_aes_context aes_;
@@ -50,60 +72,94 @@ class StreamEncryptor {
   bool started_ = false;
 };
 
-class StreamDecryptor {
+// Pass 1: checks a token read in pieces, produces no plaintext.
+class StreamVerifier {
  public:
-  StreamDecryptor();
-  ~StreamDecryptor();
-  StreamDecryptor(const StreamDecryptor&) = delete;
-  StreamDecryptor& operator=(const StreamDecryptor&) = delete;
+  StreamVerifier() = default;
+  ~StreamVerifier();
+  StreamVerifier(const StreamVerifier&) = delete;
+  StreamVerifier& operator=(const StreamVerifier&) = delete;
+  FERNET_REGISTRY_NEW(StreamVerifier)
 
-  // Plaintext for `size` more token characters is at most this long.
-  static size_t max_update_output(size_t size) { return size / 4 * 3 + 3 + 2 * kBlockSize; }
+  // `keys`: key_count raw keys (any number, tried in order as MultiFernet
+  // does); `freshness` null for no TTL. kInvalidKey for no key,
+  // kOutOfMemory when the per-key state cannot be allocated.
+  Status start(const uint8_t* keys, size_t key_count, const Freshness* freshness);
+  // kInvalidToken as soon as the text cannot be a valid token (the verifier
+  // then wipes itself and fails for good until start()).
+  Status update(const uint8_t* text, size_t size);
+  // The decision: kOk when the token is valid and fresh under a key.
+  Status finish();
 
-  // `keys`: key_count raw keys (MultiFernet), whose HMACs are all computed;
-  // `decrypt` false checks only (no plaintext is produced). Decrypting takes
-  // exactly one key: the one a checking pass found.
-  Status start(const uint8_t* keys, size_t key_count, const Freshness* freshness, bool decrypt);
-  Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
-  // Verifies the HMAC and padding; writes the final plaintext bytes.
-  Status finish(uint8_t* out, size_t* written);
-  uint64_t timestamp() const { return timestamp_; }
-  // Which key verified the token (valid after finish() returned kOk).
+  // Valid after finish() returned kOk.
   size_t key_index() const { return key_index_; }
-  static constexpr size_t kMaxKeys = 16;
+  uint64_t timestamp() const { return timestamp_; }
+  uint64_t text_size() const { return text_size_; }
+  bool verified() const { return verified_; }
 
  private:
-  static constexpr size_t kSlice = 3072;  // raw bytes decoded per step
-  Status fail();
-  Status take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* written);
-  void take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out, size_t* written);
+  friend class VerifiedDecryptor;
+  Status fail(Status status);
   void wipe();
+  bool commit_segment();
 
-  mbedtls_md_context_t hmac_[kMaxKeys];
-  size_t key_count_ = 0;
-  mbedtls_aes_context aes_;
-  bool decrypt_ = false;
-  bool have_block_ = false;  // at least one ciphertext block was seen
+  internal::TokenReader* reader_ = nullptr;
+  void* segment_hash_ = nullptr;   // mbedtls_sha256_context of the open segment
+  size_t segment_fill_ = 0;
+  SecureBuffer commitments_;       // kCommitmentSize per segment
+  size_t commitment_count_ = 0;
+  uint64_t text_size_ = 0;
   Freshness freshness_{};
   bool check_freshness_ = false;
-  uint8_t header_[kHeaderSize];
-  size_t header_size_ = 0;
-  // The last kHmacSize raw bytes may be the MAC, so they are held back, plus
-  // up to one block of ciphertext waiting for its successor.
-  uint8_t pending_[kHmacSize + kBlockSize];
-  // Decoded text lands after room for pending_, so both are processed as one run.
-  uint8_t work_[sizeof pending_ + kSlice];
-  size_t pending_size_ = 0;
-  uint8_t chain_[kIvSize];
-  uint8_t last_plain_[kBlockSize];  // held back: its padding is known only at the end
-  bool have_last_plain_ = false;
-  uint8_t text_carry_[3];
-  size_t text_carry_size_ = 0;
-  bool text_ended_ = false;  // a padded group was seen: nothing may follow
   uint64_t timestamp_ = 0;
   size_t key_index_ = 0;
-  bool failed_ = false;
   bool started_ = false;
+  bool verified_ = false;
+};
+
+// Pass 2: decrypts text that matches what a StreamVerifier authenticated.
+class VerifiedDecryptor {
+ public:
+  VerifiedDecryptor() = default;
+  ~VerifiedDecryptor();
+  VerifiedDecryptor(const VerifiedDecryptor&) = delete;
+  VerifiedDecryptor& operator=(const VerifiedDecryptor&) = delete;
+  FERNET_REGISTRY_NEW(VerifiedDecryptor)
+
+  // One update() releases the plaintext of the whole segments it completes:
+  // at most (size / kSegmentSize + 1) of them (up to kSegmentSize - 1 bytes
+  // may be buffered from before), each at most kSegmentSize / 4 * 3 bytes of
+  // raw token plus what the decoder held back (3 + 2 * kBlockSize).
+  static constexpr size_t kMaxSegmentOutput = kSegmentSize / 4 * 3 + 3 + 2 * kBlockSize;
+  static size_t max_update_output(size_t size) {
+    return (size / kSegmentSize + 1) * kMaxSegmentOutput;
+  }
+  // finish() releases the last (partial) segment and the final block.
+  static constexpr size_t kMaxFinishOutput = kMaxSegmentOutput + kBlockSize;
+
+  // `verified` must have finished with kOk (else kInvalidToken); `keys` is
+  // the same key array it was started with. Takes the chosen key, the
+  // timestamp, the TTL and a copy of the commitments.
+  Status start(const StreamVerifier& verified, const uint8_t* keys);
+  // Buffers text until a segment is whole, then releases its plaintext only
+  // if its SHA-256 equals the commitment. A mismatch, or more text than was
+  // verified, is kInvalidToken: the decryptor wipes itself and fails for
+  // good (until start()). On failure *written still counts the plaintext of
+  // segments that matched earlier in the same call.
+  Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
+  // Checks the last segment and the total size, then the HMAC and padding
+  // again, and writes the final plaintext.
+  Status finish(uint8_t* out, size_t* written);
+  uint64_t timestamp() const { return timestamp_; }
+
+ private:
+  Status fail();
+  void wipe();
+  Status release_segment(uint8_t* out, size_t* written);
+
+  internal::DecryptorState* state_ = nullptr;
+  uint64_t timestamp_ = 0;
+  bool failed_ = false;
 };
 
 }  // namespace fernet

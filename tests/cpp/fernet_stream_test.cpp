@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,8 @@ namespace {
 
 using fernet::SecureBuffer;
 using fernet::Status;
-using fernet::StreamDecryptor;
+using fernet::StreamVerifier;
+using fernet::VerifiedDecryptor;
 using fernet::StreamEncryptor;
 
 std::vector<uint8_t> test_key(uint8_t seed) {
@@ -53,29 +55,65 @@ std::string streamed(const std::vector<uint8_t>& key, const std::vector<uint8_t>
   return std::string(reinterpret_cast<char*>(out.data()), total);
 }
 
-// Feeds `token` in chunks; returns the status of the first failing call or of finish().
-Status stream_decrypt(const std::vector<uint8_t>& keys, const std::string& token, size_t chunk,
-                      bool decrypt, std::vector<uint8_t>* plain, size_t* key_index = nullptr,
-                      const fernet::Freshness* freshness = nullptr) {
-  StreamDecryptor dec;
-  Status s = dec.start(keys.data(), keys.size() / fernet::kKeySize, freshness, decrypt);
+// Pass 1 over `text` in chunks: the verifier's decision.
+Status verify(fernet::StreamVerifier& verifier, const std::vector<uint8_t>& keys,
+              const std::string& text, size_t chunk, const fernet::Freshness* freshness = nullptr) {
+  Status s = verifier.start(keys.data(), keys.size() / fernet::kKeySize, freshness);
   if (s != Status::kOk) return s;
-  plain->clear();
-  const auto* text = reinterpret_cast<const uint8_t*>(token.data());
-  for (size_t i = 0; i < token.size(); i += chunk) {
-    const size_t n = std::min(chunk, token.size() - i);
-    std::vector<uint8_t> out(StreamDecryptor::max_update_output(n));
-    size_t written = 0;
-    s = dec.update(text + i, n, out.data(), &written);
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  for (size_t i = 0; i < text.size(); i += chunk) {
+    s = verifier.update(p + i, std::min(chunk, text.size() - i));
     if (s != Status::kOk) return s;
-    plain->insert(plain->end(), out.begin(), out.begin() + static_cast<long>(written));
   }
-  std::vector<uint8_t> out(fernet::kBlockSize);
+  return verifier.finish();
+}
+
+// Pass 2 over `text` (which may differ from what was verified): returns the
+// status of the first failing call or of finish(), with everything released
+// in `plain` (also when a later call fails).
+Status decrypt_verified(const fernet::StreamVerifier& verifier, const std::vector<uint8_t>& keys,
+                        const std::string& text, size_t chunk, std::vector<uint8_t>* plain) {
+  VerifiedDecryptor dec;
+  plain->clear();
+  Status s = dec.start(verifier, keys.data());
+  if (s != Status::kOk) return s;
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  for (size_t i = 0; i < text.size(); i += chunk) {
+    const size_t n = std::min(chunk, text.size() - i);
+    std::vector<uint8_t> out(VerifiedDecryptor::max_update_output(n));
+    size_t written = 0;
+    s = dec.update(p + i, n, out.data(), &written);
+    EXPECT_LE(written, out.size());
+    plain->insert(plain->end(), out.begin(), out.begin() + static_cast<long>(written));
+    if (s != Status::kOk) return s;
+  }
+  std::vector<uint8_t> out(VerifiedDecryptor::kMaxFinishOutput);
   size_t written = 0;
   s = dec.finish(out.data(), &written);
-  if (s == Status::kOk) plain->insert(plain->end(), out.begin(), out.begin() + static_cast<long>(written));
-  if (key_index != nullptr) *key_index = dec.key_index();
+  plain->insert(plain->end(), out.begin(), out.begin() + static_cast<long>(written));
   return s;
+}
+
+// Both passes over the same text.
+Status stream_decrypt(const std::vector<uint8_t>& keys, const std::string& token, size_t chunk,
+                      std::vector<uint8_t>* plain, size_t* key_index = nullptr,
+                      const fernet::Freshness* freshness = nullptr) {
+  StreamVerifier verifier;
+  plain->clear();
+  const Status s = verify(verifier, keys, token, chunk, freshness);
+  if (s != Status::kOk) return s;
+  if (key_index != nullptr) *key_index = verifier.key_index();
+  EXPECT_EQ(verifier.text_size(), token.size());
+  return decrypt_verified(verifier, keys, token, chunk, plain);
+}
+
+std::vector<uint8_t> key_ring(size_t count, uint8_t seed) {
+  std::vector<uint8_t> keys;
+  for (size_t k = 0; k < count; ++k) {
+    const auto key = test_key(static_cast<uint8_t>(seed + k * 17));
+    keys.insert(keys.end(), key.begin(), key.end());
+  }
+  return keys;
 }
 
 TEST(FernetStream, EncryptionIsByteIdenticalToOneShotForEverySizeAndChunking) {
@@ -91,15 +129,19 @@ TEST(FernetStream, EncryptionIsByteIdenticalToOneShotForEverySizeAndChunking) {
 
 TEST(FernetStream, DecryptionMatchesOneShotForEverySizeAndChunking) {
   const auto key = test_key(2);
-  for (size_t size : {0, 1, 15, 16, 17, 33, 4097, 10000}) {
+  for (size_t size : {0, 1, 15, 16, 17, 33, 4097, 10000, 49095, 49096, 49152, 98304, 200000}) {
     const auto m = message(size);
     const std::string token = one_shot(key, m);
-    for (size_t chunk : {1, 3, 4, 5, 64, 4096, 100000}) {
+    fernet::Decrypted expected;
+    ASSERT_EQ(fernet::decrypt(key.data(), 1, reinterpret_cast<const uint8_t*>(token.data()),
+                              token.size(), nullptr, expected),
+              Status::kOk);
+    for (size_t chunk : {1, 3, 4, 5, 64, 4096, 65535, 65536, 65537, 100000, 1000000}) {
+      if (chunk < 64 && size > 20000) continue;  // covered by the small sizes
       std::vector<uint8_t> plain;
-      ASSERT_EQ(stream_decrypt(key, token, chunk, true, &plain), Status::kOk) << size << "/" << chunk;
-      ASSERT_EQ(plain, m) << size << "/" << chunk;
-      ASSERT_EQ(stream_decrypt(key, token, chunk, false, &plain), Status::kOk);
-      ASSERT_TRUE(plain.empty());
+      ASSERT_EQ(stream_decrypt(key, token, chunk, &plain), Status::kOk) << size << "/" << chunk;
+      ASSERT_EQ(plain, std::vector<uint8_t>(expected.message, expected.message + expected.message_size))
+          << size << "/" << chunk;
     }
   }
 }
@@ -107,33 +149,68 @@ TEST(FernetStream, DecryptionMatchesOneShotForEverySizeAndChunking) {
 TEST(FernetStream, EveryTamperedCharacterAndTruncationIsRejected) {
   const auto key = test_key(3);
   const std::string token = one_shot(key, message(40));
-  std::vector<uint8_t> plain;
+  StreamVerifier verifier;
   for (size_t i = 0; i < token.size(); ++i) {
     std::string bad = token;
     bad[i] = bad[i] == 'A' ? 'B' : 'A';
-    EXPECT_EQ(stream_decrypt(key, bad, 7, false, &plain), Status::kInvalidToken) << i;
-    EXPECT_EQ(stream_decrypt(key, bad, 7, true, &plain), Status::kInvalidToken) << i;
+    EXPECT_EQ(verify(verifier, key, bad, 7), Status::kInvalidToken) << i;
+    EXPECT_FALSE(verifier.verified());
   }
   for (size_t cut = 0; cut < token.size(); cut += 4) {
-    EXPECT_EQ(stream_decrypt(key, token.substr(0, cut), 5, false, &plain), Status::kInvalidToken) << cut;
+    EXPECT_EQ(verify(verifier, key, token.substr(0, cut), 5), Status::kInvalidToken) << cut;
   }
-  EXPECT_EQ(stream_decrypt(key, token + "AAAA", 5, false, &plain), Status::kInvalidToken);
-  EXPECT_EQ(stream_decrypt(key, token + "\n", 5, false, &plain), Status::kInvalidToken);
+  EXPECT_EQ(verify(verifier, key, token + "AAAA", 5), Status::kInvalidToken);
+  EXPECT_EQ(verify(verifier, key, token + "\n", 5), Status::kInvalidToken);
 }
 
 TEST(FernetStream, ChecksAllKeysAndReportsWhichOneVerified) {
   const auto a = test_key(4), b = test_key(5), c = test_key(6);
-  const std::string token = one_shot(b, message(20));
+  const auto m = message(20);
+  const std::string token = one_shot(b, m);
   std::vector<uint8_t> keys = a;
   keys.insert(keys.end(), b.begin(), b.end());
   keys.insert(keys.end(), c.begin(), c.end());
   std::vector<uint8_t> plain;
   size_t index = 99;
-  ASSERT_EQ(stream_decrypt(keys, token, 9, false, &plain, &index), Status::kOk);
+  ASSERT_EQ(stream_decrypt(keys, token, 9, &plain, &index), Status::kOk);
   EXPECT_EQ(index, 1u);
-  EXPECT_EQ(stream_decrypt(a, token, 9, false, &plain), Status::kInvalidToken);
-  // Decrypting takes the one verified key.
-  EXPECT_EQ(stream_decrypt(keys, token, 9, true, &plain), Status::kInvalidKey);
+  EXPECT_EQ(plain, m);
+  EXPECT_EQ(stream_decrypt(a, token, 9, &plain), Status::kInvalidToken);
+}
+
+TEST(FernetStream, MoreThanSixteenKeys) {
+  const auto keys = key_ring(40, 11);
+  for (size_t k : {0, 16, 17, 39}) {
+    const std::vector<uint8_t> key(keys.begin() + static_cast<long>(k * 32), keys.begin() + static_cast<long>(k * 32 + 32));
+    const auto m = message(1000 + k);
+    std::vector<uint8_t> plain;
+    size_t index = 0;
+    ASSERT_EQ(stream_decrypt(keys, one_shot(key, m), 100, &plain, &index), Status::kOk) << k;
+    EXPECT_EQ(index, k);
+    EXPECT_EQ(plain, m);
+  }
+}
+
+TEST(FernetStream, KeysSharingASigningHalfFollowMultiFernet) {
+  // As in fernet_test.cpp (Python-checked): A's MAC verifies, its padding
+  // does not, so the verifier goes on to B.
+  std::vector<uint8_t> a(32), b(32);
+  for (uint8_t i = 0; i < 16; ++i) {
+    a[i] = b[i] = static_cast<uint8_t>(100 + i);
+    a[16 + i] = static_cast<uint8_t>(200 + i);
+    b[16 + i] = static_cast<uint8_t>(50 + i);
+  }
+  std::vector<uint8_t> ring = a;
+  ring.insert(ring.end(), b.begin(), b.end());
+  const std::string text = "shared signing half";
+  const std::vector<uint8_t> m(text.begin(), text.end());
+  const std::string token = one_shot(b, m);
+  std::vector<uint8_t> plain;
+  size_t index = 0;
+  ASSERT_EQ(stream_decrypt(ring, token, 13, &plain, &index), Status::kOk);
+  EXPECT_EQ(index, 1u);
+  EXPECT_EQ(plain, m);
+  EXPECT_EQ(stream_decrypt(a, token, 13, &plain), Status::kInvalidToken);
 }
 
 TEST(FernetStream, AppliesTheTtlAsTheOneShotDoes) {
@@ -141,22 +218,175 @@ TEST(FernetStream, AppliesTheTtlAsTheOneShotDoes) {
   const std::string token = one_shot(key, message(5));
   std::vector<uint8_t> plain;
   const fernet::Freshness fresh{10, kTime + 10}, stale{10, kTime + 11}, future{10, kTime - 61};
-  EXPECT_EQ(stream_decrypt(key, token, 11, true, &plain, nullptr, &fresh), Status::kOk);
-  EXPECT_EQ(stream_decrypt(key, token, 11, true, &plain, nullptr, &stale), Status::kInvalidToken);
-  EXPECT_EQ(stream_decrypt(key, token, 11, true, &plain, nullptr, &future), Status::kInvalidToken);
+  EXPECT_EQ(stream_decrypt(key, token, 11, &plain, nullptr, &fresh), Status::kOk);
+  EXPECT_EQ(stream_decrypt(key, token, 11, &plain, nullptr, &stale), Status::kInvalidToken);
+  EXPECT_EQ(stream_decrypt(key, token, 11, &plain, nullptr, &future), Status::kInvalidToken);
 }
 
 TEST(FernetStream, CallsAfterAFailureKeepFailing) {
   const auto key = test_key(8);
-  StreamDecryptor dec;
-  ASSERT_EQ(dec.start(key.data(), 1, nullptr, true), Status::kOk);
-  uint8_t out[64];
-  size_t written = 0;
+  StreamVerifier verifier;
+  ASSERT_EQ(verifier.start(key.data(), 1, nullptr), Status::kOk);
   const std::string bad = "hAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";  // version 0x84
-  EXPECT_EQ(dec.update(reinterpret_cast<const uint8_t*>(bad.data()), bad.size(), out, &written),
-            Status::kInvalidToken);
+  EXPECT_EQ(verifier.update(reinterpret_cast<const uint8_t*>(bad.data()), bad.size()), Status::kInvalidToken);
+  EXPECT_EQ(verifier.update(reinterpret_cast<const uint8_t*>("AAAA"), 4), Status::kInvalidToken);
+  EXPECT_EQ(verifier.finish(), Status::kInvalidToken);
+  // A decryptor refuses a verifier that did not finish with kOk.
+  VerifiedDecryptor dec;
+  EXPECT_EQ(dec.start(verifier, key.data()), Status::kInvalidToken);
+  uint8_t out[64];
+  size_t written = 1;
   EXPECT_EQ(dec.update(reinterpret_cast<const uint8_t*>("AAAA"), 4, out, &written), Status::kInvalidToken);
-  EXPECT_EQ(dec.finish(out, &written), Status::kInvalidToken);
+  EXPECT_EQ(written, 0u);
+  StreamVerifier fresh;
+  EXPECT_EQ(dec.start(fresh, key.data()), Status::kInvalidToken);
+}
+
+// The second pass reads other bytes than the first.
+TEST(FernetStream, ChangedSourceReleasesNoPlaintextOfAChangedSegment) {
+  const auto key = test_key(9);
+  const size_t size = 300000;  // about 6 segments of text
+  const auto m = message(size);
+  const std::string token = one_shot(key, m);
+  StreamVerifier verifier;
+  ASSERT_EQ(verify(verifier, key, token, 10000), Status::kOk);
+  std::vector<uint8_t> plain;
+
+  // Another valid token under the same key, same size, other IV: the first
+  // segment differs, so nothing at all is released.
+  {
+    SecureBuffer other;
+    const uint8_t iv[16] = {1};
+    ASSERT_EQ(fernet::encrypt(key.data(), kTime, iv, m.data(), m.size(), other), Status::kOk);
+    const std::string text(reinterpret_cast<char*>(other.data()), other.size());
+    for (size_t chunk : {1000, 65536, 1000000}) {
+      EXPECT_EQ(decrypt_verified(verifier, key, text, chunk, &plain), Status::kInvalidToken);
+      EXPECT_TRUE(plain.empty()) << chunk;
+    }
+  }
+  // A valid token under the same key that agrees with the verified one up to
+  // segment 2 (same IV and time, the message changed there; CBC keeps the
+  // ciphertext before the change): at most segments 0 and 1 are released,
+  // and it is the verified token's plaintext.
+  {
+    auto changed = m;
+    const size_t k = 2;
+    changed[(k * fernet::kSegmentSize + 1000) / 4 * 3] ^= 1;
+    const std::string text = one_shot(key, changed);
+    ASSERT_EQ(text.substr(0, k * fernet::kSegmentSize), token.substr(0, k * fernet::kSegmentSize));
+    for (size_t chunk : {1000, 65536, 1000000}) {
+      EXPECT_EQ(decrypt_verified(verifier, key, text, chunk, &plain), Status::kInvalidToken);
+      EXPECT_LE(plain.size(), k * fernet::kSegmentSize / 4 * 3) << chunk;
+      EXPECT_TRUE(std::equal(plain.begin(), plain.end(), m.begin())) << chunk;
+    }
+  }
+  // One flipped character in segment k of the second read.
+  for (size_t k : {0, 1, 3, 5}) {
+    std::string text = token;
+    const size_t at = k * fernet::kSegmentSize + 12345;
+    ASSERT_LT(at, text.size());
+    text[at] = text[at] == 'A' ? 'B' : 'A';
+    for (size_t chunk : {999, 65536, 1000000}) {
+      EXPECT_EQ(decrypt_verified(verifier, key, text, chunk, &plain), Status::kInvalidToken);
+      EXPECT_LE(plain.size(), k * fernet::kSegmentSize / 4 * 3) << k << "/" << chunk;
+      EXPECT_TRUE(std::equal(plain.begin(), plain.end(), m.begin())) << k << "/" << chunk;
+    }
+  }
+  // Longer and shorter text. The last segment is partial, so none of it is
+  // released when the text stops early or runs on.
+  const size_t last_segment = token.size() / fernet::kSegmentSize * fernet::kSegmentSize;
+  for (const std::string& text : {token + "AAAA", token.substr(0, token.size() - 4),
+                                  token.substr(0, last_segment), token.substr(0, 1000)}) {
+    for (size_t chunk : {999, 65536, 1000000}) {
+      EXPECT_EQ(decrypt_verified(verifier, key, text, chunk, &plain), Status::kInvalidToken);
+      EXPECT_LE(plain.size(), last_segment / 4 * 3);
+      EXPECT_TRUE(std::equal(plain.begin(), plain.end(), m.begin()));
+    }
+  }
+  // The same bytes still decrypt, from the same verifier, any number of times.
+  EXPECT_EQ(decrypt_verified(verifier, key, token, 4096, &plain), Status::kOk);
+  EXPECT_EQ(plain, m);
+}
+
+TEST(FernetStream, ChangedSmallTokenReleasesNothing) {
+  // One segment: nothing is released before the whole text is matched.
+  const auto key = test_key(10);
+  const auto m = message(100);
+  const std::string token = one_shot(key, m);
+  StreamVerifier verifier;
+  ASSERT_EQ(verify(verifier, key, token, 7), Status::kOk);
+  for (size_t i = 0; i < token.size(); i += 5) {
+    std::string text = token;
+    text[i] = text[i] == 'A' ? 'B' : 'A';
+    std::vector<uint8_t> plain;
+    EXPECT_EQ(decrypt_verified(verifier, key, text, 3, &plain), Status::kInvalidToken) << i;
+    EXPECT_TRUE(plain.empty()) << i;
+  }
+}
+
+TEST(FernetStream, OutputBoundsHold) {
+  const auto key = test_key(12);
+  const auto m = message(150000);
+  const std::string token = one_shot(key, m);
+  StreamVerifier verifier;
+  ASSERT_EQ(verify(verifier, key, token, 65536), Status::kOk);
+  // Worst case for one update: a segment minus one byte buffered, then more.
+  VerifiedDecryptor dec;
+  ASSERT_EQ(dec.start(verifier, key.data()), Status::kOk);
+  const auto* p = reinterpret_cast<const uint8_t*>(token.data());
+  std::vector<uint8_t> out(VerifiedDecryptor::max_update_output(token.size()));
+  size_t written = 0, total = 0;
+  ASSERT_EQ(dec.update(p, fernet::kSegmentSize - 1, out.data(), &written), Status::kOk);
+  EXPECT_EQ(written, 0u);
+  const size_t n = fernet::kSegmentSize + 1;
+  ASSERT_EQ(dec.update(p + fernet::kSegmentSize - 1, n, out.data(), &written), Status::kOk);
+  EXPECT_LE(written, VerifiedDecryptor::max_update_output(n));
+  total += written;
+  const size_t rest = token.size() - 2 * fernet::kSegmentSize;
+  ASSERT_EQ(dec.update(p + 2 * fernet::kSegmentSize, rest, out.data(), &written), Status::kOk);
+  EXPECT_LE(written, VerifiedDecryptor::max_update_output(rest));
+  total += written;
+  ASSERT_NE(token.size() % fernet::kSegmentSize, 0u);  // the last, partial segment waits for finish()
+  std::vector<uint8_t> last(VerifiedDecryptor::kMaxFinishOutput);
+  ASSERT_EQ(dec.finish(last.data(), &written), Status::kOk);
+  EXPECT_LE(written, last.size());
+  total += written;
+  EXPECT_EQ(total, m.size());
+}
+
+TEST(FernetStream, NothingLeaksAndOutOfMemoryIsClean) {
+  const auto keys = key_ring(3, 20);
+  const std::vector<uint8_t> key(keys.begin() + 64, keys.end());
+  const auto m = message(70000);
+  const std::string token = one_shot(key, m);
+  const size_t before = fernet::live_allocations();
+  std::vector<uint8_t> plain;
+  ASSERT_EQ(stream_decrypt(keys, token, 5000, &plain), Status::kOk);
+  EXPECT_EQ(fernet::live_allocations(), before);
+  // Every allocation in turn fails: kOutOfMemory or the right answer, never
+  // a wrong token or plaintext, and nothing stays allocated.
+  for (size_t budget = 0; budget < 40; ++budget) {
+    fernet::internal::fail_allocations_after(budget);
+    const Status s = stream_decrypt(keys, token, 30000, &plain);
+    std::string encrypted;
+    {
+      StreamEncryptor enc;
+      std::vector<uint8_t> out(StreamEncryptor::max_update_output(m.size()) + 100);
+      size_t written = 0, total = 0;
+      Status e = enc.start(key.data(), kTime, kIv, out.data(), &written);
+      total += written;
+      if (e == Status::kOk) e = enc.update(m.data(), m.size(), out.data() + total, &written), total += written;
+      if (e == Status::kOk) e = enc.finish(out.data() + total, &written), total += written;
+      EXPECT_TRUE(e == Status::kOk || e == Status::kOutOfMemory) << budget;
+      if (e == Status::kOk) encrypted.assign(reinterpret_cast<char*>(out.data()), total);
+      if (e != Status::kOk) EXPECT_EQ(written, 0u);
+    }
+    fernet::internal::fail_allocations_after(SIZE_MAX);
+    EXPECT_TRUE(s == Status::kOk || s == Status::kOutOfMemory) << budget;
+    if (s == Status::kOk) EXPECT_EQ(plain, m) << budget;
+    if (!encrypted.empty()) EXPECT_EQ(encrypted, token) << budget;
+    EXPECT_EQ(fernet::live_allocations(), before) << budget;
+  }
 }
 
 }  // namespace

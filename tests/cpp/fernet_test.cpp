@@ -198,7 +198,7 @@ std::string signed_token(const std::vector<uint8_t>& key, const std::vector<uint
   std::vector<uint8_t> raw(fernet::kHeaderSize + plaintext_blocks.size() + fernet::kHmacSize);
   raw[0] = fernet::kVersion;
   const auto iv = iota_iv();
-  std::memcpy(raw.data() + 9, iv.data(), iv.size());
+  std::memcpy(raw.data() + fernet::kHeaderSize - fernet::kIvSize, iv.data(), iv.size());
   std::memcpy(raw.data() + fernet::kHeaderSize, plaintext_blocks.data(), plaintext_blocks.size());
   mbedtls_aes_context aes;
   mbedtls_aes_init(&aes);
@@ -232,6 +232,153 @@ TEST(Fernet, BadPaddingUnderAValidMacIsInvalidToken) {
   block[14] = 2;
   ASSERT_EQ(decrypt(key, signed_token(key, block), &message), Status::kOk);
   EXPECT_EQ(message, std::string(14, 'p'));
+}
+
+// Raw token bytes `body` followed by their HMAC under `key`, as text: any
+// shape, including ones encrypt() never makes.
+std::string signed_raw(const std::vector<uint8_t>& key, const std::vector<uint8_t>& body) {
+  std::vector<uint8_t> raw(body);
+  raw.resize(body.size() + fernet::kHmacSize);
+  mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key.data(), 16, body.data(),
+                  body.size(), raw.data() + body.size());
+  std::string text(fernet::base64url::encoded_size(raw.size()), '\0');
+  fernet::base64url::encode(raw.data(), raw.size(), reinterpret_cast<uint8_t*>(text.data()));
+  return text;
+}
+
+TEST(Fernet, ExtractTimestampChecksExactlyWhatPythonChecks) {
+  // key = bytes(range(100, 132)); body = (b"\x80" + (1700000000).to_bytes(8, "big") +
+  // bytes(range(30, 94)))[:n]; token = urlsafe_b64encode(body + HMAC(key[:16], body)).
+  // Python 38 and 48 both: extract_timestamp(token) == 1700000000 for every
+  // n >= 9 below, and decrypt(token) raises InvalidToken for all of them.
+  // For n == 1 the "timestamp" is data[1:9], read from the MAC itself:
+  // Python gives 6793891280062041023; for n == 8, 72623859790382888.
+  const auto key = parse(kKeyText);
+  std::vector<uint8_t> header = {fernet::kVersion, 0, 0, 0, 0, 0x65, 0x53, 0xf1, 0x00};
+  for (uint8_t b = 30; b < 94; ++b) header.push_back(b);
+  for (size_t n : {9, 10, 24, 25, 26, 40, 41, 42, 56, 57, 58, 73}) {
+    const std::string token = signed_raw(key, std::vector<uint8_t>(header.begin(), header.begin() + static_cast<long>(n)));
+    uint64_t timestamp = 0;
+    ASSERT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp),
+              Status::kOk) << n;
+    EXPECT_EQ(timestamp, kTime) << n;
+    EXPECT_EQ(decrypt(key, token, nullptr), Status::kInvalidToken) << n;
+  }
+  const std::vector<uint8_t> short_body = {fernet::kVersion, 1, 2, 3, 4, 5, 6, 7, 8};
+  uint64_t timestamp = 0;
+  std::string token = signed_raw(key, {fernet::kVersion});
+  ASSERT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
+  EXPECT_EQ(timestamp, 6793891280062041023u);
+  token = signed_raw(key, std::vector<uint8_t>(short_body.begin(), short_body.begin() + 8));
+  ASSERT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
+  EXPECT_EQ(timestamp, 72623859790382888u);
+  // n == 0: the whole token is the MAC of nothing, accepted only when it
+  // starts with 0x80. Python: rejected under this key; under
+  // bytes((142 + 7 * i) & 255 for i in range(32)) accepted, timestamp
+  // 3106155190054505873.
+  token = signed_raw(key, {});
+  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp),
+            Status::kInvalidToken);
+  std::vector<uint8_t> lucky(fernet::kKeySize);
+  for (size_t i = 0; i < lucky.size(); ++i) lucky[i] = static_cast<uint8_t>(142 + 7 * i);
+  token = signed_raw(lucky, {});
+  ASSERT_EQ(fernet::extract_timestamp(lucky.data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
+  EXPECT_EQ(timestamp, 3106155190054505873u);
+  // Still refused: a wrong version, fewer than 9 bytes, a MAC under another key.
+  std::vector<uint8_t> wrong_version(header.begin(), header.begin() + 20);
+  wrong_version[0] = 0x81;
+  token = signed_raw(key, wrong_version);
+  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
+  token = "gAECAwQFBg==";  // 0x80 + 6 bytes
+  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
+  token = signed_raw(lucky, std::vector<uint8_t>(header.begin(), header.begin() + 30));
+  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
+  // MultiFernet.extract_timestamp: any key, in order.
+  std::vector<uint8_t> ring = key;
+  ring.insert(ring.end(), lucky.begin(), lucky.end());
+  ASSERT_EQ(fernet::extract_timestamp(ring.data(), 2, bytes(token), token.size(), &timestamp), Status::kOk);
+  EXPECT_EQ(timestamp, kTime);
+}
+
+TEST(Fernet, KeysSharingASigningHalfFollowMultiFernet) {
+  // Python 38 and 48: A = S + E1, B = S + E2 with S = bytes(range(100, 116)),
+  // E1 = bytes(range(200, 216)), E2 = bytes(range(50, 66)); tokens are
+  // B._encrypt_from_parts(msg, 1700000000, bytes(range(16))).
+  // A.decrypt(token) raises InvalidToken (its MAC verifies, its padding does
+  // not); MultiFernet([A, B]).decrypt(token) == msg.
+  std::vector<uint8_t> a(32), b(32);
+  for (uint8_t i = 0; i < 16; ++i) {
+    a[i] = b[i] = static_cast<uint8_t>(100 + i);
+    a[16 + i] = static_cast<uint8_t>(200 + i);
+    b[16 + i] = static_cast<uint8_t>(50 + i);
+  }
+  const std::pair<std::string, std::string> vectors[] = {
+      {"shared signing half",
+       "gAAAAABlU_EAAAECAwQFBgcICQoLDA0OD_aUI8twz8YAuhzkvVmgQQ9bVOFVeg3hPOHPs_NMAcEODQM3CU27C_O89DrUWUU498uZneS5Qsy1e3TYzTU0DM4="},
+      {"", "gAAAAABlU_EAAAECAwQFBgcICQoLDA0ODze6lC1QIMoPNqN8VynkkkIYTaFVjrcavB38P6X4abdcsbR7Ae8zbiV4F-Gyr1p3tg=="},
+      {std::string(100, 'x'),
+       "gAAAAABlU_EAAAECAwQFBgcICQoLDA0ODx8wapyxgNDpLJYHiTPaNXp9apBNMtSQfeTu0M84mgnHggVeHoXRdUsXRUsK_lSrGi-jJe-"
+       "MT5aIJ6j69GPnTrzU9TiLJelYOxubpJtkcJBawflSsR6yg7RQdvjtyjKcggypVFhr6s06c8U4VIS2HGsyP6J3tFlViIa5vRjFePQee2uXz8XV"
+       "SMjz8XmtG-uIng=="},
+  };
+  std::vector<uint8_t> ring = a;
+  ring.insert(ring.end(), b.begin(), b.end());
+  for (const auto& [message, token] : vectors) {
+    EXPECT_EQ(encrypt(b, message), token);
+    EXPECT_EQ(decrypt(a, token, nullptr), Status::kInvalidToken);
+    std::string plain;
+    ASSERT_EQ(decrypt(ring, token, &plain), Status::kOk);
+    EXPECT_EQ(plain, message);
+    SecureBuffer rotated;
+    ASSERT_EQ(fernet::rotate(ring.data(), 2, bytes(token), token.size(), iota_iv().data(), rotated),
+              Status::kOk);
+    // Re-encrypted under the first key, A.
+    ASSERT_EQ(decrypt(a, std::string(reinterpret_cast<char*>(rotated.data()), rotated.size()), &plain),
+              Status::kOk);
+    EXPECT_EQ(plain, message);
+    uint64_t timestamp = 0;
+    EXPECT_EQ(fernet::extract_timestamp(a.data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
+  }
+}
+
+TEST(Fernet, AnyNumberOfKeys) {
+  std::vector<uint8_t> ring;
+  for (int k = 0; k < 100; ++k)
+    for (int i = 0; i < 32; ++i) ring.push_back(static_cast<uint8_t>(k * 3 + i));
+  const std::vector<uint8_t> last(ring.end() - 32, ring.end());
+  const std::string token = encrypt(last, "key 99");
+  std::string plain;
+  ASSERT_EQ(decrypt(ring, token, &plain), Status::kOk);
+  EXPECT_EQ(plain, "key 99");
+}
+
+TEST(Fernet, RefusedTokensLeaveNothingBehind) {
+  const auto key = parse(kKeyText);
+  std::string token = encrypt(key, "secret");
+  token[60] = token[60] == 'A' ? 'B' : 'A';
+  Decrypted out;
+  ASSERT_EQ(fernet::decrypt(key.data(), 1, bytes(token), token.size(), nullptr, out), Status::kInvalidToken);
+  EXPECT_EQ(out.storage.data(), nullptr);
+  EXPECT_EQ(out.message, nullptr);
+}
+
+TEST(Fernet, OutOfMemoryIsReportedAndNothingLeaks) {
+  const auto key = parse(kKeyText);
+  const std::string token = encrypt(key, "memory");
+  const size_t before = fernet::live_allocations();
+  for (size_t budget = 0; budget < 8; ++budget) {
+    fernet::internal::fail_allocations_after(budget);
+    SecureBuffer out;
+    const Status enc = fernet::encrypt(key.data(), kTime, iota_iv().data(), bytes(std::string("memory")), 6, out);
+    Decrypted plain;
+    const Status dec = fernet::decrypt(key.data(), 1, bytes(token), token.size(), nullptr, plain);
+    fernet::internal::fail_allocations_after(SIZE_MAX);
+    EXPECT_TRUE(enc == Status::kOk || enc == Status::kOutOfMemory) << budget;
+    EXPECT_TRUE(dec == Status::kOk || dec == Status::kOutOfMemory) << budget;
+    if (enc == Status::kOk) EXPECT_EQ(std::string(reinterpret_cast<char*>(out.data()), out.size()), token);
+    if (dec == Status::kOk) EXPECT_EQ(std::string(reinterpret_cast<const char*>(plain.message), plain.message_size), "memory");
+  }
+  EXPECT_EQ(fernet::live_allocations(), before);
 }
 
 }  // namespace
