@@ -6,9 +6,10 @@
 // No JS value crosses the boundary and C++ never calls a JS function of the
 // library's or the user's, so no user code can run while C++ holds a secret.
 //
-// The data area is laid out as [keys: 32 * key_count][iv: 16][input], then
-// the output. An operation returns a fernet::Status; js/core.mjs turns it
-// into an exception. Everything JS needs to know about the layout (field
+// The data area is laid out as [keys: 32 * key_count][iv: 16][input]; the
+// output is left where the operation made it (held until the next call or
+// release()), so a large result is never copied inside wasm memory. An
+// operation returns a fernet::Status; js/core.mjs turns it into an exception. Everything JS needs to know about the layout (field
 // indexes, sizes, statuses) is exported from here as constants.
 #include <emscripten/bind.h>
 #include <emscripten/stack.h>
@@ -51,13 +52,14 @@ enum Field : uint32_t {
   kTtlHigh,
   kCheckTtl,      // 0 or 1
   kKeyIndex,      // written by verification: which key the token is made with
-  kOutputOffset,  // where the result starts in the data area
+  kOutputAddress,  // where the result starts in wasm memory
   kOutputSize,
   kFieldCount,
 };
 
 uint32_t fields[kFieldCount];
 SecureBuffer data;
+SecureBuffer result;  // the last operation's output, until JS has read and wiped it
 uintptr_t resting_stack = 0;
 uint64_t operation_mark = 0;
 
@@ -77,6 +79,7 @@ void publish_data() {
 // old area (and what JS wrote into it) stays valid, and JS sees kOutOfMemory.
 bool grow_to(size_t size) {
   if (data.size() >= size) return true;
+  const fernet::PersistentScope lives_across_calls;
   SecureBuffer bigger;
   if (!bigger.allocate(size)) return false;
   if (data.size() != 0) std::memcpy(bigger.data(), data.data(), data.size());
@@ -108,27 +111,38 @@ std::optional<fernet::Freshness> freshness() {
   return fernet::Freshness{static_cast<int64_t>(u64(kTtlLow)), u64(kTimeLow)};
 }
 
-// Appends `size` bytes of result after the inputs (growing the area if
-// needed), or reserves room for them: `out` then points at the room.
+uint32_t address(const uint8_t* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
+
+// Room for `size` bytes of output in `result`, reused when it is big enough.
 Status output_room(size_t size, uint8_t** out) {
-  if (!grow_to(input_end() + size)) return Status::kOutOfMemory;
-  fields[kOutputOffset] = static_cast<uint32_t>(input_end());
-  fields[kOutputSize] = 0;
-  *out = data.data() + input_end();
+  if (result.size() < size) {
+    const fernet::PersistentScope lives_across_calls;
+    if (!result.allocate(size)) return Status::kOutOfMemory;
+  }
+  *out = result.data();
   return Status::kOk;
 }
 
 int finish_output(Status status, size_t written) {
+  fields[kOutputAddress] = address(result.data());
   fields[kOutputSize] = status == Status::kOk ? static_cast<uint32_t>(written) : 0;
   return static_cast<int>(status);
 }
 
-int emit(const uint8_t* result, size_t size) {
+int emit(const uint8_t* bytes, size_t size) {
   uint8_t* out = nullptr;
   const Status status = output_room(size, &out);
   if (status != Status::kOk) return static_cast<int>(status);
-  if (size != 0) std::memcpy(out, result, size);
+  if (size != 0) std::memcpy(out, bytes, size);
   return finish_output(Status::kOk, size);
+}
+
+// A result the core made in a buffer of its own is handed on as it is.
+int hand_on(SecureBuffer& buffer, const uint8_t* start, size_t size) {
+  result = std::move(buffer);
+  fields[kOutputAddress] = address(start);
+  fields[kOutputSize] = static_cast<uint32_t>(size);
+  return static_cast<int>(Status::kOk);
 }
 
 int fail(Status status) {
@@ -148,8 +162,11 @@ int reserve(uint32_t size) {
   return static_cast<int>(grow_to(size) ? Status::kOk : Status::kOutOfMemory);
 }
 
-// Wipes and frees the data area; the next operation allocates a fresh one.
+// Wipes and frees the data area and the last result; the next operation
+// starts with a small area.
 void release() {
+  const fernet::PersistentScope lives_across_calls;
+  result.reset();
   data.reset();
   if (!data.allocate(kInitialCapacity)) data.reset();
   publish_data();
@@ -164,6 +181,7 @@ void recover() {
   // whole stack below the resting point is free to wipe.
   const uintptr_t end = emscripten_stack_get_end();
   if (resting_stack > end) memset(reinterpret_cast<void*>(end), 0, resting_stack - end);
+  result.reset();  // it may hold a block of the aborted call: freed before reclaiming
   fernet::reclaim_since(operation_mark);
   release();
 }
@@ -195,7 +213,7 @@ int encrypt() {
   if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
   SecureBuffer token;
   const Status status = fernet::encrypt(keys(), u64(kTimeLow), iv(), input(), fields[kInputSize], token);
-  return status == Status::kOk ? emit(token.data(), token.size()) : fail(status);
+  return status == Status::kOk ? hand_on(token, token.data(), token.size()) : fail(status);
 }
 
 int decrypt() {
@@ -205,7 +223,7 @@ int decrypt() {
   fernet::Decrypted plain;
   const Status status = fernet::decrypt(keys(), key_count(), input(), fields[kInputSize],
                                         fresh ? &*fresh : nullptr, plain);
-  return status == Status::kOk ? emit(plain.message, plain.message_size) : fail(status);
+  return status == Status::kOk ? hand_on(plain.storage, plain.message, plain.message_size) : fail(status);
 }
 
 int extract_timestamp() {
@@ -225,7 +243,7 @@ int rotate() {
   SecureBuffer rotated;
   const Status status =
       fernet::rotate(keys(), key_count(), input(), fields[kInputSize], iv(), rotated);
-  return status == Status::kOk ? emit(rotated.data(), rotated.size()) : fail(status);
+  return status == Status::kOk ? hand_on(rotated, rotated.data(), rotated.size()) : fail(status);
 }
 
 // ---- streams -----------------------------------------------------------------
@@ -235,17 +253,12 @@ int rotate() {
 template <typename T>
 uint32_t create() {
   begin();
-  void* memory = fernet::secure_alloc(sizeof(T));
-  if (memory == nullptr) return 0;
-  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(new (memory) T()));
+  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(new (std::nothrow) T()));
 }
 
 template <typename T>
 void destroy(uint32_t handle) {
-  if (handle == 0) return;
-  T* object = reinterpret_cast<T*>(static_cast<uintptr_t>(handle));
-  object->~T();
-  fernet::secure_free(object);
+  delete reinterpret_cast<T*>(static_cast<uintptr_t>(handle));
 }
 
 template <typename T>
@@ -355,7 +368,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   constant("FIELD_TTL", static_cast<uint32_t>(kTtlLow));
   constant("FIELD_CHECK_TTL", static_cast<uint32_t>(kCheckTtl));
   constant("FIELD_KEY_INDEX", static_cast<uint32_t>(kKeyIndex));
-  constant("FIELD_OUTPUT_OFFSET", static_cast<uint32_t>(kOutputOffset));
+  constant("FIELD_OUTPUT_ADDRESS", static_cast<uint32_t>(kOutputAddress));
   constant("FIELD_OUTPUT_SIZE", static_cast<uint32_t>(kOutputSize));
   constant("KEY_SIZE", static_cast<uint32_t>(fernet::kKeySize));
   constant("KEY_TEXT_SIZE", static_cast<uint32_t>(fernet::kKeyTextSize));

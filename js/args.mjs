@@ -1,7 +1,7 @@
 // Argument checking: one validator per kind of argument, each returning a
 // plain value the rest of the library can use without running user code again.
-import { KEY_MESSAGE } from './errors.mjs';
-import { NativeUint8Array, bytesView, byteLength, copyBytes, encode, isBytes, isWellFormed } from './intrinsics.mjs';
+import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
+import { NativeUint8Array, bytesView, byteLength, copyBytes, encode, hasNonAscii, isBytes, isWellFormed } from './intrinsics.mjs';
 
 /** The largest message the in-memory API takes, in bytes. */
 export const MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
@@ -53,6 +53,9 @@ export function message(data) {
 export function token(value) {
   if (typeof value === 'string') {
     if (value.length > MAX_TOKEN_LENGTH) throw tooLarge('token', MAX_TOKEN_LENGTH);
+    // Text with other characters than ASCII cannot be a token: refused
+    // before wasm memory is reserved for it.
+    if (hasNonAscii(value)) throw new InvalidToken();
     return value;
   }
   if (isBytes(value)) {

@@ -5,7 +5,7 @@
 import createFernetCore from '../build-wasm/fernet_core.mjs';
 import { defaultWasm } from '../build-wasm/fernet_core_wasm.mjs';
 import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
-import { NativeUint8Array, NativeUint32Array, encodeInto, randomValues, setBytes, wipe } from './intrinsics.mjs';
+import { NativeUint8Array, NativeUint32Array, encodeInto, setBytes, wipe } from './intrinsics.mjs';
 
 const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
 // A call this large keeps its wasm memory only for the call: it is wiped and freed after.
@@ -36,21 +36,23 @@ export function ready(wasm) {
 }
 
 async function load(wasm) {
-  if (randomValues === undefined) {
+  if (typeof globalThis.crypto?.getRandomValues !== 'function') {
     throw new Error('fernet-wasm needs crypto.getRandomValues (Web Crypto), which this runtime lacks');
   }
   const source = wasm ?? defaultWasm();
   let instanceMemory = null;
-  const loaded = await createFernetCore({
-    // Handing Emscripten the instance means its loader never fetches a URL
-    // or reads a file: one code path for Node, browsers, workers and bundlers.
-    instantiateWasm(imports, receiveInstance) {
-      instantiate(source, imports).then((instance) => {
-        instanceMemory = Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory);
-        receiveInstance(instance);
-      });
-      return {};
-    },
+  const loaded = await new Promise((resolve, reject) => {
+    createFernetCore({
+      // Handing Emscripten the instance means its loader never fetches a URL
+      // or reads a file: one code path for Node, browsers, workers and bundlers.
+      instantiateWasm(imports, receiveInstance) {
+        instantiate(source, imports).then((instance) => {
+          instanceMemory = Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory);
+          receiveInstance(instance);
+        }, reject);
+        return {};
+      },
+    }).then(resolve, reject);
   });
   const previous = [core, memory, fieldsAddress];
   [core, memory] = [loaded, instanceMemory];
@@ -158,6 +160,8 @@ export function call(operation, request, read, handle, other) {
   if (busy) throw new Error('fernet-wasm: a call into the library was made while another was running; refused');
   busy = true;
   let used = 0;
+  let output = 0;
+  let outputSize = 0;
   try {
     const keys = request.keys;
     const keyCount = keys === undefined ? 0 : keys.length / c.KEY_SIZE;
@@ -203,17 +207,18 @@ export function call(operation, request, read, handle, other) {
       throw error;
     }
     refreshViews();
-    used = Math.max(used, fieldView[c.FIELD_OUTPUT_OFFSET] + fieldView[c.FIELD_OUTPUT_SIZE]);
     if (status !== c.STATUS_OK) return fail(status);
-    const start = fieldView[c.FIELD_DATA] + fieldView[c.FIELD_OUTPUT_OFFSET];
-    return read(start, fieldView[c.FIELD_OUTPUT_SIZE]);
+    output = fieldView[c.FIELD_OUTPUT_ADDRESS];
+    outputSize = fieldView[c.FIELD_OUTPUT_SIZE];
+    return read(output, outputSize);
   } finally {
-    if (used !== 0) {
+    if (used !== 0 || outputSize !== 0) {
       refreshViews();
       const base = fieldView[c.FIELD_DATA];
       wipe(heap, base, base + Math.min(used, fieldView[c.FIELD_CAPACITY]));
+      wipe(heap, output, output + outputSize);
     }
-    if (fieldView[c.FIELD_CAPACITY] > KEEP_CAPACITY) c.release();
+    if (fieldView[c.FIELD_CAPACITY] > KEEP_CAPACITY || outputSize > KEEP_CAPACITY) c.release();
     busy = false;
   }
 }
