@@ -11,6 +11,7 @@ const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
 // A call this large keeps its wasm memory only for the call: it is wiped and freed after.
 const KEEP_CAPACITY = 64 * 1024;
 const TWO_32 = 2 ** 32;
+const { floor } = Math;
 
 let core = null;
 let memory = null;
@@ -127,7 +128,7 @@ function writeU64(field, value) {
   } else {
     // A number here is a safe integer, possibly negative (a TTL): two's complement.
     fieldView[field] = value >>> 0;
-    fieldView[field + 1] = Math.floor(value / TWO_32) >>> 0;
+    fieldView[field + 1] = floor(value / TWO_32) >>> 0;
   }
 }
 
@@ -173,7 +174,7 @@ export function call(operation, request, read, handle, other) {
     used = inputOffset + inputRoom;
     refreshViews();
     if (fieldView[c.FIELD_CAPACITY] < used) {
-      const status = c.reserve(used);
+      const status = guarded(c, () => c.reserve(used));
       refreshViews();
       if (status !== c.STATUS_OK) return fail(status);
     }
@@ -195,17 +196,11 @@ export function call(operation, request, read, handle, other) {
     const checkTtl = request.ttl !== undefined && request.ttl !== null;
     writeU64(c.FIELD_TTL, checkTtl ? request.ttl : 0);
     fieldView[c.FIELD_CHECK_TTL] = checkTtl ? 1 : 0;
-    let status;
-    try {
-      if (handle === undefined) status = c[operation]();
-      else if (other === undefined) status = c[operation](handle);
-      else status = c[operation](handle, other);
-    } catch (error) {
-      // A JS exception (or a trap) unwound through C++ and skipped its cleanup.
-      c.recover();
-      used = 0;
-      throw error;
-    }
+    const status = guarded(c, () => {
+      if (handle === undefined) return c[operation]();
+      if (other === undefined) return c[operation](handle);
+      return c[operation](handle, other);
+    });
     refreshViews();
     if (status !== c.STATUS_OK) return fail(status);
     output = fieldView[c.FIELD_OUTPUT_ADDRESS];
@@ -215,7 +210,8 @@ export function call(operation, request, read, handle, other) {
     if (used !== 0 || outputSize !== 0) {
       refreshViews();
       const base = fieldView[c.FIELD_DATA];
-      wipe(heap, base, base + Math.min(used, fieldView[c.FIELD_CAPACITY]));
+      const capacity = fieldView[c.FIELD_CAPACITY];
+      wipe(heap, base, base + (used < capacity ? used : capacity));
       wipe(heap, output, output + outputSize);
     }
     if (fieldView[c.FIELD_CAPACITY] > KEEP_CAPACITY || outputSize > KEEP_CAPACITY) c.release();
@@ -224,6 +220,18 @@ export function call(operation, request, read, handle, other) {
 }
 
 const EMPTY = new NativeUint8Array(0);
+
+// Calls into wasm. A JS exception (or a trap) that unwinds through C++ skips
+// its cleanup: the core then resets its stack, wipes it, and wipes and frees
+// what the aborted call allocated, including the exchange area.
+function guarded(c, enter) {
+  try {
+    return enter();
+  } catch (error) {
+    c.recover();
+    throw error;
+  }
+}
 
 /** Output readers for operations whose result is in the fields. */
 export function readTimestamp() {

@@ -85,6 +85,33 @@ describe('allocation failure inside wasm: RangeError, and the module keeps worki
     }
   });
 
+  test('streams in flight until memory runs out, then calls that need more: RangeError, and every later token is right', () => {
+    for (let round = 0; round < 3; round++) {
+      const held = [];
+      let failures = 0;
+      while (failures < 3 && held.length < 100_000) {
+        try {
+          const encryptor = fernet.encryptor({ currentTime: T0 });
+          held.push(encryptor);
+          encryptor.update(crypto.randomBytes(4096));
+          fernet.encrypt(new Uint8Array(held.length % 64 === 0 ? 2 ** 20 : 32));
+        } catch (error) {
+          expect(error).toBeInstanceOf(RangeError);
+          failures += 1;
+        }
+      }
+      expect(failures).toBe(3);
+      // Memory is still full: small calls work, a large one is refused cleanly.
+      expect(() => fernet.encrypt(new Uint8Array(8 * 2 ** 20))).toThrow(RangeError);
+      for (const encryptor of held) encryptor.destroy();
+      const token = stillWorks();
+      expect(() => new Fernet(new Uint8Array(32)).decrypt(token)).toThrow(InvalidToken);
+      const [{ executable }] = pythons();
+      const [result] = runPython(executable, [{ op: 'decrypt', key: keyText, token }]);
+      expect(Buffer.from(result.data, 'base64').toString()).toBe('still alive');
+    }
+  });
+
   test('the largest message that fits still round-trips after the failures, as Python reads it', () => {
     const data = crypto.randomBytes(4 * 2 ** 20);
     const token = fernet.encryptAtTime(data, T0);
