@@ -138,10 +138,10 @@ Status TokenReader::start(const uint8_t* keys, size_t key_count, const Freshness
   std::memcpy(keys_.data(), keys, key_count * kKeySize);
   for (size_t k = 0; k < key_count; ++k) {
     if (mbedtls_md_setup(&hmac_[k], sha256(), 1) != 0 ||
-        mbedtls_md_hmac_starts(&hmac_[k], signing_key(keys + k * kKeySize), 16) != 0)
+        mbedtls_md_hmac_starts(&hmac_[k], signing_key(keys + k * kKeySize), kKeyHalfSize) != 0)
       return fail(Status::kOutOfMemory);
   }
-  if (decrypt && mbedtls_aes_setkey_dec(&aes_, encryption_key(keys), 128) != 0)
+  if (decrypt && mbedtls_aes_setkey_dec(&aes_, encryption_key(keys), kAesKeyBits) != 0)
     return fail(Status::kOutOfMemory);
   failed_ = false;
   decrypt_ = decrypt;
@@ -349,9 +349,9 @@ Status StreamEncryptor::start(const uint8_t key[kKeySize], uint64_t timestamp,
   *written = 0;
   uint8_t header[kHeaderSize];
   internal::write_header(timestamp, iv, header);
-  if (mbedtls_aes_setkey_enc(&aes_, encryption_key(key), 128) != 0 ||
+  if (mbedtls_aes_setkey_enc(&aes_, encryption_key(key), kAesKeyBits) != 0 ||
       mbedtls_md_setup(&hmac_, sha256(), 1) != 0 ||
-      mbedtls_md_hmac_starts(&hmac_, signing_key(key), 16) != 0 ||
+      mbedtls_md_hmac_starts(&hmac_, signing_key(key), kKeyHalfSize) != 0 ||
       mbedtls_md_hmac_update(&hmac_, header, sizeof header) != 0)
     return fail(written);
   std::memcpy(chain_, iv, kIvSize);
@@ -474,7 +474,7 @@ bool StreamVerifier::commit_segment() {
 
 Status StreamVerifier::update(const uint8_t* text, size_t size) {
   PersistentScope owned;  // the commitments grow here and belong to the verifier
-  if (!started_) return Status::kInvalidToken;
+  if (!started_ || verified_) return Status::kInvalidToken;  // failed, or already decided
   size_t unused = 0;
   const Status status = reader_->update(text, size, nullptr, &unused);
   if (status != Status::kOk) return fail(status);
@@ -493,7 +493,8 @@ Status StreamVerifier::update(const uint8_t* text, size_t size) {
 
 Status StreamVerifier::finish() {
   PersistentScope owned;
-  if (!started_ || verified_) return fail(Status::kInvalidToken);
+  if (verified_) return Status::kInvalidToken;  // decided once; the decision stands
+  if (!started_) return fail(Status::kInvalidToken);
   size_t unused = 0, key_index = 0;
   const Status status = reader_->finish(nullptr, &unused, &key_index);
   if (status != Status::kOk) return fail(status);

@@ -240,6 +240,15 @@ TEST(FernetStream, CallsAfterAFailureKeepFailing) {
   EXPECT_EQ(written, 0u);
   StreamVerifier fresh;
   EXPECT_EQ(dec.start(fresh, key.data()), Status::kInvalidToken);
+  // A finished verifier takes no more text and keeps its decision.
+  const std::string token = one_shot(key, message(3));
+  ASSERT_EQ(verify(fresh, key, token, 4), Status::kOk);
+  EXPECT_EQ(fresh.update(reinterpret_cast<const uint8_t*>("AAAA"), 4), Status::kInvalidToken);
+  EXPECT_EQ(fresh.finish(), Status::kInvalidToken);
+  EXPECT_TRUE(fresh.verified());
+  std::vector<uint8_t> plain;
+  EXPECT_EQ(decrypt_verified(fresh, key, token, 5, &plain), Status::kOk);
+  EXPECT_EQ(plain, message(3));
 }
 
 // The second pass reads other bytes than the first.
