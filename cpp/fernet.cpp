@@ -97,7 +97,7 @@ Status verify_token(const uint8_t* keys, size_t key_count, const uint8_t* token,
 namespace internal {
 
 Status hmac_sha256(const uint8_t* key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]) {
-  return mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), signing_key(key), 16,
+  return mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), signing_key(key), kKeyHalfSize,
                          data, size, mac) == 0
              ? Status::kOk
              : Status::kOutOfMemory;  // mbedTLS fails here only when it cannot allocate
@@ -110,8 +110,8 @@ Status aes_cbc(const uint8_t* key, int mode, const uint8_t iv[kIvSize], uint8_t*
   // mbedTLS advances the IV it is given, so it works on a copy.
   uint8_t chain[kIvSize];
   std::memcpy(chain, iv, kIvSize);
-  int rc = mode == MBEDTLS_AES_ENCRYPT ? mbedtls_aes_setkey_enc(&aes, encryption_key(key), 128)
-                                       : mbedtls_aes_setkey_dec(&aes, encryption_key(key), 128);
+  int rc = mode == MBEDTLS_AES_ENCRYPT ? mbedtls_aes_setkey_enc(&aes, encryption_key(key), kAesKeyBits)
+                                       : mbedtls_aes_setkey_dec(&aes, encryption_key(key), kAesKeyBits);
   if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, mode, size, chain, data, data);
   mbedtls_aes_free(&aes);  // wipes the key schedule
   secure_zero(chain, sizeof chain);

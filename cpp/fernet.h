@@ -38,9 +38,11 @@ constexpr size_t kMaxMessageSize = size_t{1} << 30;
 // Python allows a token's timestamp to run this far ahead of the clock.
 constexpr uint64_t kMaxClockSkew = 60;
 
-// Key halves of a raw 32-byte key.
+// Key halves of a raw 32-byte key: HMAC-SHA256 key, then AES-128 key.
+constexpr size_t kKeyHalfSize = kKeySize / 2;
+constexpr unsigned kAesKeyBits = kKeyHalfSize * 8;
 inline const uint8_t* signing_key(const uint8_t* key) { return key; }
-inline const uint8_t* encryption_key(const uint8_t* key) { return key + 16; }
+inline const uint8_t* encryption_key(const uint8_t* key) { return key + kKeyHalfSize; }
 
 // Parses key text (canonical padded base64url of 32 bytes) into `key`, with
 // mbedTLS's constant-time base64 decoder.

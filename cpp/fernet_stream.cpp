@@ -6,7 +6,6 @@
 
 #include "base64url.h"
 #include "fernet_internal.h"
-#include "mbedtls/sha256.h"
 
 namespace fernet {
 namespace {
@@ -35,13 +34,24 @@ void destroy(T*& object) {
 namespace internal {
 
 // Reads token text in pieces: base64url, header (version, TTL), ciphertext
-// and the trailing MAC, with one HMAC context per key. Checking only
-// (decrypt = false) or decrypting under exactly one key. Its plaintext is
-// unauthenticated until finish(): it is private to this file, and only
-// VerifiedDecryptor feeds it, with text already matched to a verified pass.
+// and the trailing MAC, with one HMAC context per key. Checking only, or
+// decrypting under one of its keys. Its plaintext is unauthenticated until
+// finish(): it is private to this file, and VerifiedDecryptor holds it back
+// until the text it came from matched the verified pass.
+//
+// prefix_digest() is the commitment: SHA-256(K0 ^ ipad || every raw byte
+// hashed so far), the inner hash of key 0's HMAC, taken by cloning its
+// state. Which raw bytes are hashed after a given text prefix (all whole
+// blocks but the last kHmacSize..+15 bytes) depends only on that prefix, not
+// on how it was chunked, and every plaintext byte released comes from hashed
+// blocks. So two readers agreeing on the digest after a text prefix read the
+// same bytes, up to a SHA-256 collision, at no extra hashing cost.
 class TokenReader {
  public:
-  TokenReader() { mbedtls_aes_init(&aes_); }
+  TokenReader() {
+    mbedtls_aes_init(&aes_);
+    mbedtls_md_init(&commit_);
+  }
   ~TokenReader() { wipe(); }
   TokenReader(const TokenReader&) = delete;
   TokenReader& operator=(const TokenReader&) = delete;
@@ -51,10 +61,15 @@ class TokenReader {
     return size / 4 * 3 + 3 + 2 * kBlockSize;
   }
 
-  Status start(const uint8_t* keys, size_t key_count, const Freshness* freshness, bool decrypt);
+  static constexpr size_t kNoDecryption = SIZE_MAX;
+  // Decrypts under keys[decrypt_index] unless it is kNoDecryption.
+  Status start(const uint8_t* keys, size_t key_count, const Freshness* freshness,
+               size_t decrypt_index);
   Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
-  // The key choice (internal::choose_key); writes the final plaintext when
-  // decrypting (at most kBlockSize bytes).
+  Status prefix_digest(uint8_t digest[kCommitmentSize]);
+  // The key choice (internal::choose_key); when decrypting, the chosen key
+  // must be the decrypting one, and the final plaintext (at most kBlockSize
+  // bytes) is written.
   Status finish(uint8_t* out, size_t* written, size_t* key_index);
   uint64_t timestamp() const { return timestamp_; }
 
@@ -68,8 +83,10 @@ class TokenReader {
   SecureBuffer keys_;                       // a copy: finish() needs them for padding
   mbedtls_md_context_t* hmac_ = nullptr;    // key_count_ contexts, in the registry
   size_t key_count_ = 0;
+  mbedtls_md_context_t commit_;           // scratch for prefix_digest()
   mbedtls_aes_context aes_;
   bool decrypt_ = false;
+  size_t decrypt_index_ = 0;
   bool have_block_ = false;  // at least one ciphertext block was seen
   Freshness freshness_{};
   bool check_freshness_ = false;
@@ -98,6 +115,7 @@ class TokenReader {
 
 void TokenReader::wipe() {
   mbedtls_aes_free(&aes_);
+  mbedtls_md_free(&commit_);
   if (hmac_ != nullptr) {
     for (size_t k = 0; k < key_count_; ++k) mbedtls_md_free(&hmac_[k]);
     secure_free(hmac_);
@@ -123,11 +141,13 @@ Status TokenReader::fail(Status status) {
 }
 
 Status TokenReader::start(const uint8_t* keys, size_t key_count, const Freshness* freshness,
-                          bool decrypt) {
+                          size_t decrypt_index) {
   wipe();
   mbedtls_aes_init(&aes_);
+  mbedtls_md_init(&commit_);
   failed_ = false;
-  if (key_count == 0 || (decrypt && key_count != 1)) return Status::kInvalidKey;
+  const bool decrypt = decrypt_index != kNoDecryption;
+  if (key_count == 0 || (decrypt && decrypt_index >= key_count)) return Status::kInvalidKey;
   if (key_count > SIZE_MAX / sizeof(mbedtls_md_context_t) || key_count > SIZE_MAX / kKeySize)
     return Status::kOutOfMemory;
   hmac_ = static_cast<mbedtls_md_context_t*>(secure_alloc(key_count * sizeof(mbedtls_md_context_t)));
@@ -138,13 +158,16 @@ Status TokenReader::start(const uint8_t* keys, size_t key_count, const Freshness
   std::memcpy(keys_.data(), keys, key_count * kKeySize);
   for (size_t k = 0; k < key_count; ++k) {
     if (mbedtls_md_setup(&hmac_[k], sha256(), 1) != 0 ||
-        mbedtls_md_hmac_starts(&hmac_[k], signing_key(keys + k * kKeySize), 16) != 0)
+        mbedtls_md_hmac_starts(&hmac_[k], signing_key(keys + k * kKeySize), kKeyHalfSize) != 0)
       return fail(Status::kOutOfMemory);
   }
-  if (decrypt && mbedtls_aes_setkey_dec(&aes_, encryption_key(keys), 128) != 0)
+  if (mbedtls_md_setup(&commit_, sha256(), 0) != 0) return fail(Status::kOutOfMemory);
+  if (decrypt &&
+      mbedtls_aes_setkey_dec(&aes_, encryption_key(keys + decrypt_index * kKeySize), kAesKeyBits) != 0)
     return fail(Status::kOutOfMemory);
   failed_ = false;
   decrypt_ = decrypt;
+  decrypt_index_ = decrypt_index;
   check_freshness_ = freshness != nullptr;
   if (check_freshness_) freshness_ = *freshness;
   started_ = true;
@@ -252,6 +275,13 @@ Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
   return Status::kOk;
 }
 
+Status TokenReader::prefix_digest(uint8_t digest[kCommitmentSize]) {
+  if (!started_ || failed_) return Status::kInvalidToken;
+  if (mbedtls_md_clone(&commit_, &hmac_[0]) != 0 || mbedtls_md_finish(&commit_, digest) != 0)
+    return fail(Status::kOutOfMemory);
+  return Status::kOk;
+}
+
 Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
   *written = 0;
   if (!started_ || failed_) return Status::kInvalidToken;
@@ -270,7 +300,7 @@ Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
       },
       previous_cipher_, last_cipher_, &match);
   if (status != Status::kOk) return fail(status);
-  if (match == key_count_) return fail();
+  if (match == key_count_ || (decrypt_ && match != decrypt_index_)) return fail();
   if (decrypt_) {
     // choose_key checked this padding already; kept as a guard.
     const size_t pad = pkcs7_pad_length(last_plain_);
@@ -283,12 +313,13 @@ Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
   return Status::kOk;
 }
 
-// The second pass's state: the decrypting reader, the segment being
-// collected and the commitments it must match.
+// The second pass's state: the decrypting reader, the plaintext of the
+// segment being read (held until the segment matches) and the commitments.
 struct DecryptorState {
   TokenReader reader;
-  SecureBuffer segment;  // kSegmentSize
-  size_t segment_fill = 0;
+  SecureBuffer staged;  // VerifiedDecryptor::kMaxSegmentOutput
+  size_t staged_size = 0;
+  size_t segment_fill = 0;  // text of the current segment read so far
   SecureBuffer commitments;
   size_t commitment_count = 0;
   size_t next_segment = 0;
@@ -349,9 +380,9 @@ Status StreamEncryptor::start(const uint8_t key[kKeySize], uint64_t timestamp,
   *written = 0;
   uint8_t header[kHeaderSize];
   internal::write_header(timestamp, iv, header);
-  if (mbedtls_aes_setkey_enc(&aes_, encryption_key(key), 128) != 0 ||
+  if (mbedtls_aes_setkey_enc(&aes_, encryption_key(key), kAesKeyBits) != 0 ||
       mbedtls_md_setup(&hmac_, sha256(), 1) != 0 ||
-      mbedtls_md_hmac_starts(&hmac_, signing_key(key), 16) != 0 ||
+      mbedtls_md_hmac_starts(&hmac_, signing_key(key), kKeyHalfSize) != 0 ||
       mbedtls_md_hmac_update(&hmac_, header, sizeof header) != 0)
     return fail(written);
   std::memcpy(chain_, iv, kIvSize);
@@ -422,11 +453,6 @@ StreamVerifier::~StreamVerifier() { wipe(); }
 
 void StreamVerifier::wipe() {
   destroy(reader_);
-  if (segment_hash_ != nullptr) {
-    mbedtls_sha256_free(static_cast<mbedtls_sha256_context*>(segment_hash_));
-    secure_free(segment_hash_);
-    segment_hash_ = nullptr;
-  }
   commitments_.reset();
   commitment_count_ = segment_fill_ = 0;
   text_size_ = timestamp_ = 0;
@@ -444,12 +470,9 @@ Status StreamVerifier::start(const uint8_t* keys, size_t key_count, const Freshn
   wipe();
   if (key_count == 0) return Status::kInvalidKey;
   reader_ = create<internal::TokenReader>();
-  segment_hash_ = secure_alloc(sizeof(mbedtls_sha256_context));
-  if (reader_ == nullptr || segment_hash_ == nullptr) return fail(Status::kOutOfMemory);
-  auto* hash = static_cast<mbedtls_sha256_context*>(segment_hash_);
-  mbedtls_sha256_init(hash);
-  if (mbedtls_sha256_starts(hash, 0) != 0) return fail(Status::kOutOfMemory);
-  const Status status = reader_->start(keys, key_count, freshness, false);
+  if (reader_ == nullptr) return fail(Status::kOutOfMemory);
+  const Status status =
+      reader_->start(keys, key_count, freshness, internal::TokenReader::kNoDecryption);
   if (status != Status::kOk) return fail(status);
   check_freshness_ = freshness != nullptr;
   if (check_freshness_) freshness_ = *freshness;
@@ -457,47 +480,48 @@ Status StreamVerifier::start(const uint8_t* keys, size_t key_count, const Freshn
   return Status::kOk;
 }
 
-// Closes the open segment: its hash is appended to the commitments.
-bool StreamVerifier::commit_segment() {
+// Closes the open segment: the reader's prefix digest joins the commitments.
+Status StreamVerifier::commit_segment() {
   const size_t needed = (commitment_count_ + 1) * kCommitmentSize;
   if (commitments_.size() < needed &&
       !commitments_.resize(std::max(needed, commitments_.size() * 2)))
-    return false;
-  auto* hash = static_cast<mbedtls_sha256_context*>(segment_hash_);
-  if (mbedtls_sha256_finish(hash, commitments_.data() + commitment_count_ * kCommitmentSize) != 0 ||
-      mbedtls_sha256_starts(hash, 0) != 0)
-    return false;
+    return Status::kOutOfMemory;
+  const Status status =
+      reader_->prefix_digest(commitments_.data() + commitment_count_ * kCommitmentSize);
+  if (status != Status::kOk) return status;
   ++commitment_count_;
   segment_fill_ = 0;
-  return true;
+  return Status::kOk;
 }
 
 Status StreamVerifier::update(const uint8_t* text, size_t size) {
   PersistentScope owned;  // the commitments grow here and belong to the verifier
-  if (!started_) return Status::kInvalidToken;
-  size_t unused = 0;
-  const Status status = reader_->update(text, size, nullptr, &unused);
-  if (status != Status::kOk) return fail(status);
+  if (!started_ || verified_) return Status::kInvalidToken;  // failed, or already decided
   text_size_ += size;
-  auto* hash = static_cast<mbedtls_sha256_context*>(segment_hash_);
   while (size != 0) {
+    // Segments end at fixed text offsets, whatever the chunking.
     const size_t take = std::min(kSegmentSize - segment_fill_, size);
-    if (mbedtls_sha256_update(hash, text, take) != 0) return fail(Status::kOutOfMemory);
+    size_t unused = 0;
+    Status status = reader_->update(text, take, nullptr, &unused);
+    if (status != Status::kOk) return fail(status);
     segment_fill_ += take;
     text += take;
     size -= take;
-    if (segment_fill_ == kSegmentSize && !commit_segment()) return fail(Status::kOutOfMemory);
+    if (segment_fill_ == kSegmentSize && (status = commit_segment()) != Status::kOk)
+      return fail(status);
   }
   return Status::kOk;
 }
 
 Status StreamVerifier::finish() {
   PersistentScope owned;
-  if (!started_ || verified_) return fail(Status::kInvalidToken);
+  if (verified_) return Status::kInvalidToken;  // decided once; the decision stands
+  if (!started_) return fail(Status::kInvalidToken);
+  Status status = Status::kOk;
+  if (segment_fill_ != 0 && (status = commit_segment()) != Status::kOk) return fail(status);
   size_t unused = 0, key_index = 0;
-  const Status status = reader_->finish(nullptr, &unused, &key_index);
+  status = reader_->finish(nullptr, &unused, &key_index);
   if (status != Status::kOk) return fail(status);
-  if (segment_fill_ != 0 && !commit_segment()) return fail(Status::kOutOfMemory);
   timestamp_ = reader_->timestamp();
   key_index_ = key_index;
   destroy(reader_);
@@ -510,7 +534,7 @@ Status StreamVerifier::finish() {
 VerifiedDecryptor::~VerifiedDecryptor() { wipe(); }
 
 void VerifiedDecryptor::wipe() {
-  destroy(state_);
+  destroy(state_);  // the staged plaintext is wiped with it
   timestamp_ = 0;
 }
 
@@ -529,16 +553,23 @@ Status VerifiedDecryptor::start(const StreamVerifier& verified, const uint8_t* k
   if (state_ == nullptr) return Status::kOutOfMemory;
   auto& s = *state_;
   const size_t commitments_size = verified.commitment_count_ * kCommitmentSize;
-  if (!s.segment.allocate(kSegmentSize) || !s.commitments.allocate(commitments_size)) {
+  if (!s.staged.allocate(kMaxSegmentOutput) || !s.commitments.allocate(commitments_size)) {
     wipe();
     return Status::kOutOfMemory;
   }
   std::memcpy(s.commitments.data(), verified.commitments_.data(), commitments_size);
   s.commitment_count = verified.commitment_count_;
   s.expected_size = verified.text_size_;
-  const Status status = s.reader.start(keys + verified.key_index_ * kKeySize, 1,
-                                       verified.check_freshness_ ? &verified.freshness_ : nullptr,
-                                       true);
+  // The commitments are key 0's; the plaintext and the MAC check are the
+  // chosen key's. Key 0 must fail again at the end, as it did in pass 1.
+  uint8_t pair[2 * kKeySize];
+  const size_t chosen = verified.key_index_;
+  std::memcpy(pair, keys, kKeySize);
+  if (chosen != 0) std::memcpy(pair + kKeySize, keys + chosen * kKeySize, kKeySize);
+  const size_t count = chosen == 0 ? 1 : 2;
+  const Status status = s.reader.start(
+      pair, count, verified.check_freshness_ ? &verified.freshness_ : nullptr, count - 1);
+  secure_zero(pair, sizeof pair);
   if (status != Status::kOk) {
     wipe();
     return status;
@@ -547,23 +578,22 @@ Status VerifiedDecryptor::start(const StreamVerifier& verified, const uint8_t* k
   return Status::kOk;
 }
 
-// The collected segment is decrypted only if its hash is the commitment.
+// The segment just read matches its commitment: its staged plaintext leaves.
 Status VerifiedDecryptor::release_segment(uint8_t* out, size_t* written) {
   auto& s = *state_;
   if (s.next_segment >= s.commitment_count) return fail();
   uint8_t digest[kCommitmentSize];
-  if (mbedtls_sha256(s.segment.data(), s.segment_fill, digest, 0) != 0) return fail();
+  if (s.reader.prefix_digest(digest) != Status::kOk) return fail();
   const bool same = mbedtls_ct_memcmp(digest, s.commitments.data() + s.next_segment * kCommitmentSize,
                                       kCommitmentSize) == 0;
   secure_zero(digest, sizeof digest);
-  if (!same) return fail();
-  size_t produced = 0;
-  const Status status = s.reader.update(s.segment.data(), s.segment_fill, out, &produced);
-  secure_zero(s.segment.data(), s.segment_fill);
-  if (status != Status::kOk) return fail();  // cannot happen for verified text: a guard
-  *written += produced;
-  ++s.next_segment;
+  if (!same) return fail();  // wipes the staged plaintext
+  if (s.staged_size != 0) std::memcpy(out + *written, s.staged.data(), s.staged_size);
+  *written += s.staged_size;
+  secure_zero(s.staged.data(), s.staged_size);
+  s.staged_size = 0;
   s.segment_fill = 0;
+  ++s.next_segment;
   return Status::kOk;
 }
 
@@ -575,12 +605,17 @@ Status VerifiedDecryptor::update(const uint8_t* text, size_t size, uint8_t* out,
   s.received += size;
   while (size != 0) {
     const size_t take = std::min(kSegmentSize - s.segment_fill, size);
-    std::memcpy(s.segment.data() + s.segment_fill, text, take);
+    // A segment's plaintext is at most kMaxSegmentOutput bytes (see the
+    // header), so the staging buffer holds it whatever the chunking.
+    size_t produced = 0;
+    if (s.reader.update(text, take, s.staged.data() + s.staged_size, &produced) != Status::kOk)
+      return fail();
+    s.staged_size += produced;
     s.segment_fill += take;
     text += take;
     size -= take;
     if (s.segment_fill == kSegmentSize) {
-      const Status status = release_segment(out + *written, written);
+      const Status status = release_segment(out, written);
       if (status != Status::kOk) return status;
     }
   }

@@ -6,12 +6,15 @@
 // released before the token was authenticated and TTL-checked:
 //   1. StreamVerifier reads the whole token without producing plaintext. It
 //      decides as the one-shot decrypt does (TTL, then the first key whose
-//      HMAC and padding are valid) and commits to the text it read: the
-//      SHA-256 of each kSegmentSize bytes of text (32 bytes per segment).
+//      HMAC and padding are valid) and commits to the text it read: after
+//      each kSegmentSize bytes of text (and at the end), a 32-byte SHA-256
+//      digest of everything read so far (the inner hash of the first key's
+//      HMAC, which it computes anyway: no extra hashing).
 //   2. VerifiedDecryptor reads the text again and decrypts under the chosen
-//      key, one segment at a time, and only segments whose hash matches the
-//      commitment: if the source changed between the passes, the changed
-//      segment's plaintext never leaves, and the stream fails.
+//      key, holding each segment's plaintext back until the digest after that
+//      segment matches the commitment: if the source changed between the
+//      passes, no plaintext of the changed segment (or later) leaves, and the
+//      stream fails.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +30,7 @@ namespace fernet {
 // Token text per commitment (the last segment may be shorter). A multiple of
 // 4, so base64 groups never straddle segments.
 constexpr size_t kSegmentSize = 65536;
-constexpr size_t kCommitmentSize = 32;  // SHA-256
+constexpr size_t kCommitmentSize = 32;  // a SHA-256 digest
 
 namespace internal {
 class TokenReader;
@@ -101,11 +104,10 @@ class StreamVerifier {
   friend class VerifiedDecryptor;
   Status fail(Status status);
   void wipe();
-  bool commit_segment();
+  Status commit_segment();
 
   internal::TokenReader* reader_ = nullptr;
-  void* segment_hash_ = nullptr;   // mbedtls_sha256_context of the open segment
-  size_t segment_fill_ = 0;
+  size_t segment_fill_ = 0;        // text of the open segment read so far
   SecureBuffer commitments_;       // kCommitmentSize per segment
   size_t commitment_count_ = 0;
   uint64_t text_size_ = 0;
@@ -127,9 +129,9 @@ class VerifiedDecryptor {
   FERNET_REGISTRY_NEW(VerifiedDecryptor)
 
   // One update() releases the plaintext of the whole segments it completes:
-  // at most (size / kSegmentSize + 1) of them (up to kSegmentSize - 1 bytes
-  // may be buffered from before), each at most kSegmentSize / 4 * 3 bytes of
-  // raw token plus what the decoder held back (3 + 2 * kBlockSize).
+  // at most (size / kSegmentSize + 1) of them (the first may have begun in
+  // earlier calls), each at most kSegmentSize / 4 * 3 bytes of raw token plus
+  // what the decoder held back from before (3 + 2 * kBlockSize is a bound).
   static constexpr size_t kMaxSegmentOutput = kSegmentSize / 4 * 3 + 3 + 2 * kBlockSize;
   static size_t max_update_output(size_t size) {
     return (size / kSegmentSize + 1) * kMaxSegmentOutput;
@@ -141,8 +143,8 @@ class VerifiedDecryptor {
   // the same key array it was started with. Takes the chosen key, the
   // timestamp, the TTL and a copy of the commitments.
   Status start(const StreamVerifier& verified, const uint8_t* keys);
-  // Buffers text until a segment is whole, then releases its plaintext only
-  // if its SHA-256 equals the commitment. A mismatch, or more text than was
+  // Decrypts as text comes, but holds the plaintext back until its segment is
+  // whole and the digest matches the commitment. A mismatch, or more text than was
   // verified, is kInvalidToken: the decryptor wipes itself and fails for
   // good (until start()). On failure *written still counts the plaintext of
   // segments that matched earlier in the same call.

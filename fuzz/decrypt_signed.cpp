@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The last ciphertext block, decrypted and chained by hand.
     const uint8_t* last = in.data + in.size - fernet::kBlockSize;
     const uint8_t* previous =
-        in.size == fernet::kHeaderSize + fernet::kBlockSize ? in.data + 9 : last - fernet::kBlockSize;
+        in.size == fernet::kHeaderSize + fernet::kBlockSize ? in.data + fernet::kHeaderSize - fernet::kIvSize
+                                                            : last - fernet::kBlockSize;
     uint8_t block[fernet::kBlockSize];
     mbedtls_aes_context aes;
     mbedtls_aes_init(&aes);

@@ -52,7 +52,7 @@ inline void check_accepted(const uint8_t* key, const uint8_t* token, size_t toke
   size_t raw_size = 0;
   FUZZ_CHECK(fernet::base64url::decode(token, token_size, raw.data(), &raw_size));
   FUZZ_CHECK(raw_size >= fernet::kHeaderSize);
-  const uint8_t* iv = raw.data() + 9;
+  const uint8_t* iv = raw.data() + fernet::kHeaderSize - fernet::kIvSize;  // the header ends with the IV
   fernet::SecureBuffer again;
   FUZZ_CHECK(fernet::encrypt(key, plain.timestamp, iv, plain.message, plain.message_size,
                              again) == fernet::Status::kOk);

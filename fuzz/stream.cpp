@@ -1,10 +1,12 @@
 // Input: 32 raw key bytes, one byte choosing the chunk size (1-256), then
-// token text. The streaming core must decide every token as the one-shot
-// decrypt does, whatever the chunking (its checking pass, which sees no
-// plaintext, may differ only on padding), and give the same plaintext and
-// timestamp; and streaming
-// encryption of the same bytes, in the same chunks, must give the one-shot
-// token exactly.
+// token text. The streaming core (StreamVerifier, then VerifiedDecryptor)
+// must decide every token as the one-shot decrypt does, whatever the
+// chunking, and give the same plaintext and timestamp. A second pass over
+// changed text (one byte flipped at a position the input chooses) must fail
+// and release only plaintext of the segments before the change. And
+// streaming encryption of the same bytes, in the same chunks, must give the
+// one-shot token exactly.
+#include <algorithm>
 #include <vector>
 
 #include "fernet_stream.h"
@@ -12,27 +14,27 @@
 
 namespace {
 
-// Returns the status and appends all plaintext released to `plain`.
-fernet::Status stream_decrypt(const uint8_t* key, bool decrypt, const uint8_t* token, size_t size,
-                              size_t chunk, std::vector<uint8_t>& plain, uint64_t* timestamp) {
-  fernet::StreamDecryptor decryptor;
-  FUZZ_CHECK(decryptor.start(key, 1, nullptr, decrypt) == fernet::Status::kOk);
-  std::vector<uint8_t> out(fernet::StreamDecryptor::max_update_output(chunk));
+// Pass 2 over `text`: the status, with all plaintext released in `plain`.
+fernet::Status decrypt_verified(const fernet::StreamVerifier& verifier, const uint8_t* key,
+                                const uint8_t* text, size_t size, size_t chunk,
+                                std::vector<uint8_t>& plain) {
+  fernet::VerifiedDecryptor decryptor;
+  fernet::Status status = decryptor.start(verifier, key);
+  FUZZ_CHECK(status == fernet::Status::kOk);
+  std::vector<uint8_t> out(fernet::VerifiedDecryptor::max_update_output(chunk));
   for (size_t at = 0; at < size; at += chunk) {
     const size_t n = std::min(chunk, size - at);
     size_t written = 0;
-    const fernet::Status status = decryptor.update(token + at, n, out.data(), &written);
-    if (status != fernet::Status::kOk) return status;
-    FUZZ_CHECK(written <= out.size());
+    status = decryptor.update(text + at, n, out.data(), &written);
+    FUZZ_CHECK(written <= fernet::VerifiedDecryptor::max_update_output(n));
     plain.insert(plain.end(), out.begin(), out.begin() + static_cast<long>(written));
+    if (status != fernet::Status::kOk) return status;
   }
   size_t written = 0;
-  std::vector<uint8_t> last(fernet::StreamDecryptor::max_update_output(0));
-  const fernet::Status status = decryptor.finish(last.data(), &written);
-  if (status != fernet::Status::kOk) return status;
+  std::vector<uint8_t> last(fernet::VerifiedDecryptor::kMaxFinishOutput);
+  status = decryptor.finish(last.data(), &written);
   FUZZ_CHECK(written <= last.size());
   plain.insert(plain.end(), last.begin(), last.begin() + static_cast<long>(written));
-  *timestamp = decryptor.timestamp();
   return status;
 }
 
@@ -47,25 +49,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   fernet::Decrypted one_shot;
   const fernet::Status expected = fernet::decrypt(key, 1, in.data, in.size, nullptr, one_shot);
-  for (const bool decrypt : {false, true}) {
+  fernet::StreamVerifier verifier;
+  FUZZ_CHECK(verifier.start(key, 1, nullptr) == fernet::Status::kOk);
+  fernet::Status status = fernet::Status::kOk;
+  for (size_t at = 0; at < in.size && status == fernet::Status::kOk; at += chunk)
+    status = verifier.update(in.data + at, std::min(chunk, in.size - at));
+  if (status == fernet::Status::kOk) status = verifier.finish();
+  FUZZ_CHECK(status == expected);
+  if (status == fernet::Status::kOk) {
+    FUZZ_CHECK(verifier.timestamp() == one_shot.timestamp && verifier.key_index() == 0);
+    FUZZ_CHECK(verifier.text_size() == in.size);
     std::vector<uint8_t> plain;
-    uint64_t timestamp = 0;
-    const fernet::Status status = stream_decrypt(key, decrypt, in.data, in.size, chunk, plain, &timestamp);
-    FUZZ_CHECK(status == fernet::Status::kOk || status == fernet::Status::kInvalidToken);
-    if (!decrypt && status == fernet::Status::kOk && expected != fernet::Status::kOk) {
-      // The checking pass sees no plaintext, so bad padding under a valid
-      // MAC passes it; the decrypting pass must then refuse the token.
-      uint64_t verified = 0;
-      FUZZ_CHECK(fernet::extract_timestamp(key, 1, in.data, in.size, &verified) == fernet::Status::kOk);
-      continue;
-    }
-    FUZZ_CHECK(status == expected);
-    if (status != fernet::Status::kOk) continue;
-    FUZZ_CHECK(timestamp == one_shot.timestamp);
-    if (decrypt) {
-      FUZZ_CHECK(plain.size() == one_shot.message_size);
-      FUZZ_CHECK(plain.empty() || std::memcmp(plain.data(), one_shot.message, plain.size()) == 0);
-    }
+    FUZZ_CHECK(decrypt_verified(verifier, key, in.data, in.size, chunk, plain) == fernet::Status::kOk);
+    FUZZ_CHECK(plain.size() == one_shot.message_size);
+    FUZZ_CHECK(plain.empty() || std::memcmp(plain.data(), one_shot.message, plain.size()) == 0);
+
+    // The source changes between the passes.
+    std::vector<uint8_t> changed(in.data, in.data + in.size);
+    const size_t at = (size_t{*chunk_byte} * 7919) % changed.size();
+    changed[at] ^= 1;
+    plain.clear();
+    FUZZ_CHECK(decrypt_verified(verifier, key, changed.data(), changed.size(), chunk, plain) ==
+               fernet::Status::kInvalidToken);
+    FUZZ_CHECK(plain.size() <= at / fernet::kSegmentSize * fernet::kSegmentSize / 4 * 3);
+    FUZZ_CHECK(plain.empty() || std::memcmp(plain.data(), one_shot.message, plain.size()) == 0);
   }
 
   // The same bytes as a message: streamed and one-shot tokens are identical.

@@ -240,6 +240,15 @@ TEST(FernetStream, CallsAfterAFailureKeepFailing) {
   EXPECT_EQ(written, 0u);
   StreamVerifier fresh;
   EXPECT_EQ(dec.start(fresh, key.data()), Status::kInvalidToken);
+  // A finished verifier takes no more text and keeps its decision.
+  const std::string token = one_shot(key, message(3));
+  ASSERT_EQ(verify(fresh, key, token, 4), Status::kOk);
+  EXPECT_EQ(fresh.update(reinterpret_cast<const uint8_t*>("AAAA"), 4), Status::kInvalidToken);
+  EXPECT_EQ(fresh.finish(), Status::kInvalidToken);
+  EXPECT_TRUE(fresh.verified());
+  std::vector<uint8_t> plain;
+  EXPECT_EQ(decrypt_verified(fresh, key, token, 5, &plain), Status::kOk);
+  EXPECT_EQ(plain, message(3));
 }
 
 // The second pass reads other bytes than the first.
@@ -305,6 +314,29 @@ TEST(FernetStream, ChangedSourceReleasesNoPlaintextOfAChangedSegment) {
   }
   // The same bytes still decrypt, from the same verifier, any number of times.
   EXPECT_EQ(decrypt_verified(verifier, key, token, 4096, &plain), Status::kOk);
+  EXPECT_EQ(plain, m);
+}
+
+TEST(FernetStream, ChangedSourceUnderALaterKey) {
+  // The commitments come from the first key's HMAC, the plaintext from the
+  // chosen one: a change is caught the same way.
+  const auto keys = key_ring(3, 40);
+  const std::vector<uint8_t> key(keys.begin() + 64, keys.end());
+  const auto m = message(200000);
+  const std::string token = one_shot(key, m);
+  StreamVerifier verifier;
+  ASSERT_EQ(verify(verifier, keys, token, 7777), Status::kOk);
+  ASSERT_EQ(verifier.key_index(), 2u);
+  std::vector<uint8_t> plain;
+  for (size_t k : {0, 1, 3}) {
+    std::string text = token;
+    const size_t at = k * fernet::kSegmentSize + 4321;
+    text[at] = text[at] == 'A' ? 'B' : 'A';
+    EXPECT_EQ(decrypt_verified(verifier, keys, text, 5000, &plain), Status::kInvalidToken);
+    EXPECT_LE(plain.size(), k * fernet::kSegmentSize / 4 * 3) << k;
+    EXPECT_TRUE(std::equal(plain.begin(), plain.end(), m.begin())) << k;
+  }
+  ASSERT_EQ(decrypt_verified(verifier, keys, token, 5000, &plain), Status::kOk);
   EXPECT_EQ(plain, m);
 }
 
