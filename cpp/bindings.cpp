@@ -28,11 +28,14 @@ extern "C" void stackRestore(uintptr_t);
 // Emscripten's libc copies large blocks by calling out to JS
 // (HEAPU8.copyWithin), a method user code can replace, while C++ holds
 // secrets. With bulk memory these are single wasm instructions instead.
+// (AddressSanitizer builds keep its own checked versions.)
+#if !defined(__has_feature) || !__has_feature(address_sanitizer)
 extern "C" void* memcpy(void* __restrict dest, const void* __restrict src, size_t n) {
   return __builtin_memcpy(dest, src, n);
 }
 extern "C" void* memmove(void* dest, const void* src, size_t n) { return __builtin_memmove(dest, src, n); }
 extern "C" void* memset(void* dest, int value, size_t n) { return __builtin_memset(dest, value, n); }
+#endif
 
 namespace {
 
@@ -88,8 +91,14 @@ bool grow_to(size_t size) {
   return true;
 }
 
-// Every operation starts here: what it allocates can be reclaimed by recover().
-void begin() { operation_mark = fernet::allocation_mark(); }
+// Every operation starts here: what it allocates can be reclaimed by
+// recover(), and until it makes one there is no output (JS wipes what the
+// fields name as output, so they must never name the last call's buffer).
+void begin() {
+  operation_mark = fernet::allocation_mark();
+  fields[kOutputAddress] = 0;
+  fields[kOutputSize] = 0;
+}
 
 size_t key_count() { return fields[kKeyCount]; }
 size_t iv_offset() { return key_count() * fernet::kKeySize; }
