@@ -72,7 +72,8 @@ function decodeText(bytes) {
   }
 }
 
-// What Fernet and MultiFernet share (MultiFernet encrypts with its first key).
+// What Fernet and MultiFernet share (MultiFernet encrypts with its first key),
+// written once and set on both prototypes below.
 class FernetMethods {
   encrypt(data) {
     return ringOf(this).encrypt(data, now());
@@ -121,7 +122,7 @@ class FernetMethods {
 }
 
 /** Fernet with one key, as Python's cryptography.fernet.Fernet. */
-export class Fernet extends FernetMethods {
+export class Fernet {
   /** A new key: base64url of 32 bytes from the platform CSPRNG (44 characters). */
   static generateKey() {
     const raw = randomKey();
@@ -134,7 +135,6 @@ export class Fernet extends FernetMethods {
 
   /** `key`: the base64url text of 32 bytes (as Python's), or the 32 raw bytes. */
   constructor(key) {
-    super();
     const given = args.key(key);
     const raw = given.raw ?? call('parseKey', { input: given.text }, readBytes);
     rings.set(this, new KeyRing(raw));
@@ -148,9 +148,8 @@ export class Fernet extends FernetMethods {
 }
 
 /** Key rotation, as Python's MultiFernet: the first key encrypts, any key decrypts. */
-export class MultiFernet extends FernetMethods {
+export class MultiFernet {
   constructor(fernets) {
-    super();
     if (fernets === null || typeof fernets !== 'object' || typeof fernets[Symbol.iterator] !== 'function') {
       throw new TypeError('MultiFernet requires an array of Fernet instances');
     }
@@ -168,6 +167,14 @@ export class MultiFernet extends FernetMethods {
   /** Re-encrypts under the first key, keeping the token's original timestamp. */
   rotate(token) {
     return ringOf(this).rotate(token);
+  }
+}
+
+for (const Class of [Fernet, MultiFernet]) {
+  for (const name of Object.getOwnPropertyNames(FernetMethods.prototype)) {
+    if (name !== 'constructor') {
+      Object.defineProperty(Class.prototype, name, Object.getOwnPropertyDescriptor(FernetMethods.prototype, name));
+    }
   }
 }
 
