@@ -6,7 +6,8 @@
 //   dist/node.mjs, dist/node.cjs       js/node.mjs (files, node:stream), on top of the above
 //   dist/fernet_core.wasm              the same wasm, for hosts that load it themselves
 // `--if-needed` does nothing when dist/ is newer than every input.
-// Missing toolchain or mbedTLS sources are set up first (scripts/setup.sh).
+// It never installs anything: missing tools or mbedTLS sources are reported and
+// the build fails (`npm run setup` installs them on Debian/Ubuntu).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -106,7 +107,15 @@ function packageFiles() {
 
 function build() {
   const mbedtls = process.env.MBEDTLS_SOURCE_DIR ?? join(root, 'third_party', 'mbedtls-3.6.6');
-  if (!hasCommand('emcc') || !existsSync(join(mbedtls, 'library', 'aes.c'))) run('bash', ['scripts/setup.sh']);
+  const missing = [
+    !hasCommand('emcc') && 'emcc (Emscripten) on PATH',
+    !hasCommand('cmake') && 'cmake on PATH',
+    !existsSync(join(mbedtls, 'library', 'aes.c')) && `mbedTLS 3.6.6 sources at ${mbedtls} (scripts/fetch-mbedtls.sh, or MBEDTLS_SOURCE_DIR)`,
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    console.error(`build: missing ${missing.join('; ')}.\nRun \`npm run setup\` (installs them on Debian/Ubuntu), or see CONTRIBUTING.md.`);
+    process.exit(1);
+  }
   // Debian's emscripten needs its own node modules (acorn) on NODE_PATH.
   const env = existsSync('/usr/share/nodejs')
     ? { NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') }

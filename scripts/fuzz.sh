@@ -76,11 +76,11 @@ for name in "${targets[@]}"; do
   [ -x "$build/fuzz_$name" ] || { echo "fuzz: no target fuzz_$name" >&2; exit 1; }
   run_target "$name" & running+=("$!:$name")
   if [ ${#running[@]} -ge 2 ]; then
-    entry=${running[0]}; running=("${running[@]:1}")
+    entry=${running[0]}; running=(${running[@]:1})
     wait "${entry%%:*}" || failed+=("${entry#*:}")
   fi
 done
-for entry in "${running[@]}"; do wait "${entry%%:*}" || failed+=("${entry#*:}"); done
+for entry in ${running[@]+"${running[@]}"}; do wait "${entry%%:*}" || failed+=("${entry#*:}"); done
 
 for name in "${targets[@]}"; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build/fuzz_$name.log" | grep -o '[0-9]*$' || true)
