@@ -45,7 +45,9 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DFERNET_FUZZ=ON >/dev/null
 cmake --build "$build" --parallel >/dev/null
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir "$build" --output-on-failure --parallel 2 | tail -n 3
+  ctest --test-dir "$build" --output-on-failure --parallel 2 >"$build/ctest.log" 2>&1 ||
+  { cat "$build/ctest.log"; exit 1; }
+tail -n 3 "$build/ctest.log"
 
 # Secrets (MACs, key text) are compared only with mbedtls_ct_memcmp: the
 # core's objects must not call a library comparison, which may exit early.
