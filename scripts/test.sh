@@ -17,11 +17,14 @@ cd "$root"
 tier=full
 if [ "${1:-}" = --quick ]; then tier=quick; shift; fi
 started=$(date +%s)
+# Each stage's start, in seconds since the run began, to see where the time goes.
+stage() { echo "== [$(($(date +%s) - started)) s] $*"; }
 
-if [ "$tier" = full ]; then bash scripts/setup.sh --npm; fi
+if [ "$tier" = full ]; then stage "setup"; bash scripts/setup.sh --npm; fi
+stage "build (if needed)"
 node scripts/build.mjs --if-needed
 
-echo "== native core (GoogleTest via ctest)"
+stage "native core (GoogleTest via ctest)"
 cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-native --parallel >/dev/null
 # The summary only, unless something fails: then the whole log.
@@ -30,9 +33,10 @@ ctest --test-dir build-native --output-on-failure --parallel 2 >build-native/cte
 tail -n 3 build-native/ctest.log
 
 if [ "$tier" = full ]; then
+  stage "sanitizers and fuzzing (scripts/fuzz.sh)"
   FUZZ_SECONDS=${FUZZ_SECONDS:-8} bash scripts/fuzz.sh
 fi
 
-echo "== JS (Jest, $tier tier)"
+stage "JS (Jest, $tier tier)"
 FERNET_TEST_TIER=$tier node --experimental-vm-modules node_modules/jest/bin/jest.js --ci "$@"
 echo "test: $tier tier passed in $(($(date +%s) - started)) s"
