@@ -8,12 +8,23 @@
 #
 # Only `npm start`, `npm test` and `npm run setup` run this; `npm run build`
 # and `npm pack` never do (they only report what is missing).
+#   --npm     also the npm dev dependencies (npm ci), when missing or stale
+#   --build   only what building dist/ needs (npm start): no test tools
+#             (native compiler, GoogleTest, clang's libFuzzer, Python, Chromium)
 set -euo pipefail
 # (Empty arrays are expanded as ${a[@]+"${a[@]}"}: bash 3.2, macOS's, rejects "${a[@]}" under set -u.)
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 have() { command -v "$1" >/dev/null 2>&1; }
+npm=false build_only=false
+for arg in "$@"; do
+  case "$arg" in
+    --npm) npm=true ;;
+    --build) build_only=true ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 os_id=$( (. /etc/os-release 2>/dev/null && echo "${ID:-} ${ID_LIKE:-}") || true)
 apt=false
@@ -49,25 +60,27 @@ gtest_found() {
 have emcc || need emscripten "Emscripten: emcc on PATH (an activated emsdk, or your distribution's package)"
 have cmake || need cmake "CMake 3.20 or newer"
 have make || need make "make (CMake's default generator)"
-if [ -n "${CXX:-}" ]; then
-  have "$CXX" || blockers+=("CXX=$CXX: no such compiler (unset it, or point it at a C++17 compiler)")
-elif ! have c++ && ! have g++ && ! have clang++; then
-  need g++ "a C++17 compiler (c++, g++ or clang++ on PATH, or CXX)"
-fi
-gtest_found || need libgtest-dev "GoogleTest (headers and CMake package; GTEST_ROOT if not in a standard prefix)"
 have bzip2 || need bzip2 "bzip2 (unpacks the mbedTLS release archive)"
-if ! fuzzer_links; then
-  need clang "clang++ with libFuzzer and the ASan/UBSan runtimes (scripts/fuzz.sh)"
-  packages+=(libclang-rt-dev)
-fi
-python=python3
-[ -x /usr/bin/python3 ] && python=/usr/bin/python3
-"$python" -c 'import cryptography' >/dev/null 2>&1 || need python3-cryptography "Python 3 with the cryptography package ($python)"
-if [ -n "${CHROMIUM_PATH:-}" ]; then
-  [ -x "$CHROMIUM_PATH" ] || blockers+=("CHROMIUM_PATH=$CHROMIUM_PATH: not an executable")
-elif ! have chromium && ! have chromium-browser; then
-  if [[ " $os_id " =~ [[:space:]]ubuntu[[:space:]] ]]; then chromium=chromium-browser; else chromium=chromium; fi
-  need "$chromium" "Chromium for the browser tests (chromium on PATH, or CHROMIUM_PATH=/path/to/chrome)"
+if ! $build_only; then
+  if [ -n "${CXX:-}" ]; then
+    have "$CXX" || blockers+=("CXX=$CXX: no such compiler (unset it, or point it at a C++17 compiler)")
+  elif ! have c++ && ! have g++ && ! have clang++; then
+    need g++ "a C++17 compiler (c++, g++ or clang++ on PATH, or CXX)"
+  fi
+  gtest_found || need libgtest-dev "GoogleTest (headers and CMake package; GTEST_ROOT if not in a standard prefix)"
+  if ! fuzzer_links; then
+    need clang "clang++ with libFuzzer and the ASan/UBSan runtimes (scripts/fuzz.sh)"
+    packages+=(libclang-rt-dev)
+  fi
+  python=python3
+  [ -x /usr/bin/python3 ] && python=/usr/bin/python3
+  "$python" -c 'import cryptography' >/dev/null 2>&1 || need python3-cryptography "Python 3 with the cryptography package ($python)"
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    [ -x "$CHROMIUM_PATH" ] || blockers+=("CHROMIUM_PATH=$CHROMIUM_PATH: not an executable")
+  elif ! have chromium && ! have chromium-browser; then
+    if [[ " $os_id " =~ [[:space:]]ubuntu[[:space:]] ]]; then chromium=chromium-browser; else chromium=chromium; fi
+    need "$chromium" "Chromium for the browser tests (chromium on PATH, or CHROMIUM_PATH=/path/to/chrome)"
+  fi
 fi
 # Debian's source package is where mbedTLS comes from on Debian (apt-get source).
 if $apt && ! dpkg -s dpkg-dev >/dev/null 2>&1; then need dpkg-dev "dpkg-dev (apt-get source)"; fi
@@ -89,7 +102,7 @@ fi
 
 bash scripts/fetch-mbedtls.sh
 
-if [ "${1:-}" = "--npm" ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+if $npm && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: installing npm dev dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
