@@ -1,9 +1,31 @@
 // Jest runs the JS suites against the built package in dist/ (npm test builds it first).
+// Two tiers (scripts/test.sh): the full one (npm test, CI) runs every suite;
+// FERNET_TEST_TIER=quick (npm run test:quick, the inner loop) runs only the
+// fast suites listed here. The others need Chromium, packaging tools, other
+// runtimes, extra builds or many child processes, and run in the full tier.
+// A new suite is full-tier until it is added here (and stays fast).
+const QUICK = [
+  'api', // the JS API, on the built dist/
+  'uniform-errors', // one InvalidToken for every bad token
+  'spec-vectors', // the official vectors (tests/vectors), against Python too
+  'differential', // generated cases against real Python
+  'interop', // tokens both ways with Python's cryptography
+  'not-ready', // use before ready()
+  'memory-hygiene', // secrets wiped in wasm memory
+  'esm', // the ESM entry points
+];
+const quick = process.env.FERNET_TEST_TIER === 'quick';
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests/js'],
-  testMatch: ['**/*.test.js', '**/*.test.mjs'],
+  testMatch: quick
+    ? QUICK.map((name) => `**/tests/js/${name}.test.{js,mjs}`)
+    : ['**/*.test.js', '**/*.test.mjs'],
   moduleFileExtensions: ['js', 'mjs', 'cjs', 'json'],
   transform: {},
   testTimeout: 60000,
+  // Most suites wait on child processes (Python, Chromium, builds): two
+  // workers overlap those waits even on a 2-core machine.
+  maxWorkers: 2,
 };

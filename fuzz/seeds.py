@@ -1,8 +1,9 @@
-"""Writes the libFuzzer seed corpora, fresh on every run (nothing is kept in
-the repo): the official Fernet vectors from the shared folder beside the
-clone, plus tokens that Python's cryptography makes here and now.
+"""Writes the libFuzzer seed corpora, fresh on every run (no corpus is kept in
+the repo): the official Fernet vectors kept in tests/vectors/, plus tokens
+that Python's cryptography makes here and now.
 
-usage: seeds.py OUT_DIR [VECTORS_DIR]   (no VECTORS_DIR: Python-made tokens only)
+usage: seeds.py OUT_DIR [VECTORS_DIR]   (VECTORS_DIR defaults to tests/vectors)
+A missing or empty vectors folder is an error, never a silent fallback.
 Each target gets OUT_DIR/<target>/, in that target's input layout
 (fuzz/*.cpp): key bytes first, then the fields the target reads.
 """
@@ -22,11 +23,15 @@ def seconds(rfc3339):
     return int(datetime.datetime.fromisoformat(rfc3339).timestamp())
 
 
+VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors")
+
+
 def vector_cases(directory):
+    # Each file is one set in the project's format (tests/vectors/README.md).
     cases = []
-    for path in sorted(glob.glob(os.path.join(directory, "**", "*.json"), recursive=True)):
+    for path in sorted(glob.glob(os.path.join(directory, "*.json"))):
         with open(path) as f:
-            cases.extend(json.load(f))
+            cases.extend(json.load(f)["cases"])
     if not cases:
         raise SystemExit(f"seeds.py: no vectors in {directory}")
     return cases
@@ -52,7 +57,7 @@ def write(out, target, seed):
 
 def main():
     out = sys.argv[1]
-    vectors = vector_cases(sys.argv[2]) if len(sys.argv) > 2 else []
+    vectors = vector_cases(sys.argv[2] if len(sys.argv) > 2 else VECTORS)
     cases = vectors + python_cases()
     for case in cases:
         secret = case["secret"].encode()

@@ -9,6 +9,8 @@
 //   dist/fernet.node.{mjs,cjs}, dist/node.{mjs,cjs}  the Node entries (js/entries/)
 //   dist/fernet_core.wasm            the wasm, for hosts that load it themselves
 // `--if-needed` does nothing when dist/ is newer than every input.
+// It never installs anything: missing tools or mbedTLS sources are reported and
+// the build fails (`npm run setup` installs them on Debian/Ubuntu).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -49,7 +51,15 @@ function hasCommand(name) {
 
 function buildWasm() {
   const mbedtls = process.env.MBEDTLS_SOURCE_DIR ?? join(root, 'third_party', 'mbedtls-3.6.6');
-  if (!hasCommand('emcc') || !existsSync(join(mbedtls, 'library', 'aes.c'))) run('bash', ['scripts/setup.sh']);
+  const missing = [
+    !hasCommand('emcc') && 'emcc (Emscripten) on PATH',
+    !hasCommand('cmake') && 'cmake on PATH',
+    !existsSync(join(mbedtls, 'library', 'aes.c')) && `mbedTLS 3.6.6 sources at ${mbedtls} (scripts/fetch-mbedtls.sh, or MBEDTLS_SOURCE_DIR)`,
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    console.error(`build: missing ${missing.join('; ')}.\nRun \`npm run setup\` (installs them on Debian/Ubuntu), or see CONTRIBUTING.md.`);
+    process.exit(1);
+  }
   // Debian's emscripten needs its own node modules (acorn) on NODE_PATH.
   const env = existsSync('/usr/share/nodejs')
     ? { NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') }

@@ -1,55 +1,68 @@
 #!/usr/bin/env bash
 # Native hardening of the C++ core with clang: the GoogleTest suite under
-# ASan+UBSan, then each libFuzzer target (fuzz/) for FUZZ_SECONDS, two at a
-# time (one per core). Any sanitizer report, crash, broken property, leak or
-# timeout fails the script; the input that caused it is kept in
+# ASan+UBSan, then each libFuzzer target (fuzz/) for a number of seconds, two
+# at a time (one per core). Any sanitizer report, crash, broken property, leak
+# or timeout fails the script; the input that caused it is kept in
 # build-fuzz/findings/ and printed as base64.
 #
-#   bash scripts/fuzz.sh                       # as CI runs it (40 s per target)
-#   FUZZ_SECONDS=3600 bash scripts/fuzz.sh     # a longer campaign
-#   bash scripts/fuzz.sh decrypt key           # only these targets
+#   npm run fuzz -- 3600                       # a long campaign: 3600 s per target
+#   bash scripts/fuzz.sh 600 decrypt key       # only these targets, 600 s each
+#   FUZZ_SECONDS=8 bash scripts/fuzz.sh        # as npm test runs it (scripts/test.sh)
 #   build-fuzz/fuzz_decrypt build-fuzz/findings/crash-...   # replay a finding
 #
-# Seeds are written fresh from the official vectors (FERNET_VECTORS_DIR, by
-# default ../shared/vectors/fernet-spec beside the clone) and from tokens
-# Python's cryptography makes on the spot (fuzz/seeds.py).
+# The compiler is CC/CXX when they name clang (libFuzzer is clang's), otherwise
+# the first clang pair on PATH (clang, then clang-19 ... clang-14).
+# Seeds are written fresh from the official vectors in tests/vectors/ and from
+# tokens Python's cryptography makes on the spot (fuzz/seeds.py).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-seconds=${FUZZ_SECONDS:-40}
+seconds=${FUZZ_SECONDS:-60}
+if [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(decrypt decrypt_signed decrypt_ttl key multifernet stream)
 build=build-fuzz
-vectors=${FERNET_VECTORS_DIR:-$root/../shared/vectors/fernet-spec}
 
-echo "== native core under ASan+UBSan (clang-14), and libFuzzer"
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+have() { command -v "$1" >/dev/null 2>&1; }
+is_clang() { "$1" --version 2>/dev/null | grep -qi clang; }
+# CC/CXX may name gcc for the other builds; only a clang pair can fuzz.
+if [ -z "${CC:-}" ] || [ -z "${CXX:-}" ] || ! is_clang "$CC" || ! is_clang "$CXX"; then
+  CC= CXX=
+  for v in "" -19 -18 -17 -16 -15 -14; do
+    if have "clang$v" && have "clang++$v"; then CC=clang$v CXX=clang++$v; break; fi
+  done
+fi
+if [ -z "$CC" ]; then
+  echo "fuzz: needs clang with libFuzzer and the sanitizer runtimes: set CC/CXX to clang and clang++" >&2
+  echo "      (on Debian/Ubuntu, npm run setup installs them)" >&2
+  exit 1
+fi
+export CC CXX
+
+echo "== native core under ASan+UBSan ($CXX), and libFuzzer ($seconds s per target)"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DFERNET_FUZZ=ON >/dev/null
 cmake --build "$build" --parallel >/dev/null
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir "$build" --output-on-failure --parallel 2 | tail -n 3
+  ctest --test-dir "$build" --output-on-failure --parallel 2 >"$build/ctest.log" 2>&1 ||
+  { cat "$build/ctest.log"; exit 1; }
+tail -n 3 "$build/ctest.log"
 
 # Secrets (MACs, key text) are compared only with mbedtls_ct_memcmp: the
 # core's objects must not call a library comparison, which may exit early.
 imports=$(nm -u "$build/libfernet_core.a")
-if grep -qwE 'memcmp|bcmp|strcmp|strncmp' <<<"$imports" || ! grep -qw mbedtls_ct_memcmp <<<"$imports"; then
+# (Mach-O names carry a leading underscore, ELF names do not.)
+unsafe='(^|[[:space:]])_?(memcmp|bcmp|strcmp|strncmp)$'
+if grep -qE "$unsafe" <<<"$imports" || ! grep -qE '(^|[[:space:]])_?mbedtls_ct_memcmp$' <<<"$imports"; then
   echo "fuzz: the core calls a non-constant-time comparison:" >&2
-  grep -wE 'memcmp|bcmp|strcmp|strncmp|mbedtls_ct_memcmp' <<<"$imports" >&2 || true
+  grep -E "$unsafe|mbedtls_ct_memcmp\$" <<<"$imports" >&2 || true
   exit 1
 fi
 
 rm -rf "$build/corpus" "$build/findings"
 mkdir -p "$build/findings"
-if [ -f "$vectors/generate.json" ]; then
-  python3 fuzz/seeds.py "$build/corpus" "$vectors"
-elif [ -n "${CI:-}" ]; then
-  echo "fuzz: official vectors missing in CI: $vectors" >&2
-  exit 1
-else
-  echo "fuzz: vectors not found at $vectors; seeding from Python-made tokens only" >&2
-  python3 fuzz/seeds.py "$build/corpus"
-fi
+python3 fuzz/seeds.py "$build/corpus" tests/vectors
 
 run_target() {
   local name=$1
@@ -65,11 +78,11 @@ for name in "${targets[@]}"; do
   [ -x "$build/fuzz_$name" ] || { echo "fuzz: no target fuzz_$name" >&2; exit 1; }
   run_target "$name" & running+=("$!:$name")
   if [ ${#running[@]} -ge 2 ]; then
-    entry=${running[0]}; running=("${running[@]:1}")
+    entry=${running[0]}; running=(${running[@]:1})
     wait "${entry%%:*}" || failed+=("${entry#*:}")
   fi
 done
-for entry in "${running[@]}"; do wait "${entry%%:*}" || failed+=("${entry#*:}"); done
+for entry in ${running[@]+"${running[@]}"}; do wait "${entry%%:*}" || failed+=("${entry#*:}"); done
 
 for name in "${targets[@]}"; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build/fuzz_$name.log" | grep -o '[0-9]*$' || true)
@@ -80,7 +93,7 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo "== fuzz_$name FAILED; log tail:" >&2
     tail -n 40 "$build/fuzz_$name.log" >&2
     for finding in "$build/findings/$name-"*; do
-      [ -f "$finding" ] && echo "finding $finding (base64): $(base64 -w0 "$finding")" >&2
+      [ -f "$finding" ] && echo "finding $finding (base64): $(base64 <"$finding" | tr -d '\n')" >&2
     done
   done
   exit 1

@@ -1,5 +1,7 @@
-// Debian's Chromium driven by playwright-core, headless, with a throw-away
+// A system Chromium driven by playwright-core, headless, with a throw-away
 // profile, and a static file server on 127.0.0.1 for the pages it loads.
+// The browser is CHROMIUM_PATH when set, otherwise chromium (or
+// chromium-browser) on PATH; none found is an error, never a skip.
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
@@ -11,11 +13,27 @@ const ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
 ];
 
+function chromiumPath() {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      const candidate = path.join(dir, name);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  throw new Error('no Chromium found: put chromium on PATH or set CHROMIUM_PATH (see CONTRIBUTING.md)');
+}
+
 /** A persistent context on a fresh profile folder; close() removes the folder. */
 async function launch() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fernet-wasm-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     headless: true,
     args: ARGS,
   });
@@ -62,4 +80,4 @@ function serve(root, headers = {}) {
   });
 }
 
-module.exports = { launch, serve };
+module.exports = { launch, serve, chromiumPath };
