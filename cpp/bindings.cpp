@@ -263,3 +263,40 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   emscripten::function("encryptInScratch", &encrypt_in_scratch);
   emscripten::function("decryptInScratch", &decrypt_in_scratch);
 }
+
+// ---- keys from passwords (cpp/kdf.h) ----------------------------------------
+// Self-contained: deriveKey(password, salt, kind, a, b, c) with kind 0 =
+// PBKDF2-HMAC-SHA256 (a = iterations) or 1 = scrypt (a = n, b = r, c = p)
+// returns the 44-character key text of the 32 derived bytes, or a status.
+// js/kdf.mjs checks the arguments first; the core checks them again.
+#include "kdf.h"
+
+namespace {
+
+val derive_key(const val& password_bytes, const val& salt_bytes, uint32_t kind, uint32_t a,
+               uint32_t b, uint32_t c) {
+  Input password(password_bytes), salt(salt_bytes);
+  if (!password.ok || !salt.ok) return failure(Status::kOutOfMemory);
+  uint8_t key[fernet::kKeySize];
+  Status status = Status::kInvalidParameters;
+  if (kind == 0) {
+    status = fernet::pbkdf2_hmac_sha256(password.data(), password.size(), salt.data(), salt.size(),
+                                        a, key, sizeof key);
+  } else if (kind == 1) {
+    status = fernet::scrypt(password.data(), password.size(), salt.data(), salt.size(), a, b, c,
+                            key, sizeof key);
+  }
+  val result = failure(status);
+  if (status == Status::kOk) {
+    uint8_t text[fernet::kKeyTextSize];
+    fernet::format_key(key, text);
+    result = copy_out(text, sizeof text);
+    fernet::secure_zero(text, sizeof text);
+  }
+  fernet::secure_zero(key, sizeof key);
+  return result;
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(fernet_kdf) { emscripten::function("deriveKey", &derive_key); }

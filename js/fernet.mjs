@@ -5,6 +5,7 @@
 // glue and the wasm itself.
 import createFernetCore from '../build-wasm/fernet_core.mjs'; // @build:strip
 import { defaultWasm } from './wasm-source.mjs'; // @build:strip
+import { kdfDeriveKey } from './kdf.mjs'; // @build:strip
 
 // fernet::Status values (cpp/fernet.h).
 const INVALID_TOKEN = 1;
@@ -547,6 +548,9 @@ export class Fernet {
       raw.fill(0);
     }
   }
+
+  /** The key text Python's PBKDF2HMAC / Scrypt recipe derives from a password (js/kdf.mjs). */
+  static deriveKey(password, salt, options) { return kdfDeriveKey(requireCore(), password, salt, options); }
 
   /** `key`: the base64url text of 32 bytes (as Python's), or the 32 raw bytes. */
   constructor(key) {

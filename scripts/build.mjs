@@ -77,7 +77,9 @@ function toCommonJs(source, names) {
 function packageFiles() {
   const wasm = readFileSync(join(wasmBuild, 'fernet_core.wasm'));
   const glue = glueSource();
+  // js/kdf.mjs shares fernet.mjs's scope, its exports internal to the bundle.
   const api = moduleSource('fernet.mjs');
+  api.source = `${moduleSource('kdf.mjs').source.replace(/^export /gm, '')}\n\n${api.source}`;
   // The wasm travels inside the JS as base64 so that every bundler, runtime
   // and plain <script type="module"> finds it with no configuration.
   const inline = [
