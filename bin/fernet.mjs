@@ -146,9 +146,11 @@ function keyTexts(options) {
     try {
       text = readFileSync(options.keyFile, 'utf8');
     } catch {
-      throw new UsageError(`cannot read the key file ${options.keyFile}`);
+      throw new UsageError('cannot read the file given to --key-file');
     }
-    return { source: `the key file ${options.keyFile}`, keys: text.split(/\r?\n/).map((k) => k.trim()).filter(Boolean) };
+    // Paths given to --key-file and --password-file are not repeated: a
+    // slip of the flags would otherwise print a key or password.
+    return { source: 'the file given to --key-file', keys: text.split(/\r?\n/).map((k) => k.trim()).filter(Boolean) };
   }
   if (options.key !== undefined) {
     process.stderr.write('fernet: warning: a key given with --key lands in shell history and process lists; '
@@ -242,7 +244,7 @@ async function passwordBytes(options, confirm) {
     try {
       bytes = readFileSync(options.passwordFile);
     } catch {
-      throw new UsageError(`cannot read the password file ${options.passwordFile}`);
+      throw new UsageError('cannot read the file given to --password-file');
     }
     let end = bytes.length;
     if (bytes[end - 1] === 0x0a) end -= bytes[end - 2] === 0x0d ? 2 : 1;
@@ -407,8 +409,9 @@ async function main(argv) {
 function userPath(path) {
   if (parsed === null) return 'a file';
   const { options } = parsed;
-  const named = [options.input, options.output, options.keyFile, options.passwordFile, options.saltFile];
-  if (named.includes(path)) return path;
+  if (path !== undefined && path === options.keyFile) return 'the file given to --key-file';
+  if (path !== undefined && path === options.passwordFile) return 'the file given to --password-file';
+  if ([options.input, options.output, options.saltFile].includes(path)) return path;
   return options.output !== '-' ? options.output : 'a temporary file';
 }
 
