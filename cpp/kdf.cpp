@@ -200,21 +200,27 @@ void salsa20_8(uint32_t b[16]) {
   b[15] += x15;
 }
 
-inline void xor_block(uint32_t* dst, const uint32_t* src, size_t words) {
-  for (size_t i = 0; i < words; ++i) dst[i] ^= src[i];
-}
-
-// BlockMix: `in` and `out` are 2r 64-byte blocks (32r words), `x` 16 words.
-// Even outputs go to the first half of `out`, odd ones to the second.
-void block_mix(const uint32_t* in, uint32_t* out, uint32_t* x, size_t r) {
-  std::memcpy(x, in + (2 * r - 1) * 16, 64);
-  for (size_t i = 0; i < r; ++i) {
-    xor_block(x, in + 32 * i, 16);
-    salsa20_8(x);
-    std::memcpy(out + 16 * i, x, 64);
-    xor_block(x, in + 32 * i + 16, 16);
-    salsa20_8(x);
-    std::memcpy(out + 16 * (r + i), x, 64);
+// BlockMix, with ROMix's "X xor V[j]" folded in when kWithV: `in` (and `v`)
+// are 2r 64-byte blocks (32r words); `out` receives the even outputs in its
+// first half and the odd ones in its second. Each Salsa20/8 input is
+// assembled directly in its output block, so nothing is copied twice and
+// every intermediate stays in buffers that are wiped. `z`: 16 words.
+template <bool kWithV>
+void block_mix(const uint32_t* in, const uint32_t* v, uint32_t* out, uint32_t* z, size_t r) {
+  const size_t last = (2 * r - 1) * 16;
+  for (size_t k = 0; k < 16; ++k) z[k] = kWithV ? in[last + k] ^ v[last + k] : in[last + k];
+  const uint32_t* prev = z;
+  for (size_t i = 0; i < 2 * r; ++i) {
+    uint32_t* dst = out + 16 * ((i >> 1) + (i & 1) * r);
+    const uint32_t* block = in + 16 * i;
+    if (kWithV) {
+      const uint32_t* vblock = v + 16 * i;
+      for (size_t k = 0; k < 16; ++k) dst[k] = prev[k] ^ block[k] ^ vblock[k];
+    } else {
+      for (size_t k = 0; k < 16; ++k) dst[k] = prev[k] ^ block[k];
+    }
+    salsa20_8(dst);
+    prev = dst;
   }
 }
 
@@ -228,16 +234,14 @@ void ro_mix(uint8_t* lane, size_t r, uint64_t n, uint32_t* v, uint32_t* xy) {
   for (size_t k = 0; k < words; ++k) x[k] = load_le32(lane + 4 * k);
   for (uint64_t i = 0; i < n; i += 2) {
     std::memcpy(v + i * words, x, 4 * words);
-    block_mix(x, y, z, r);
+    block_mix<false>(x, nullptr, y, z, r);
     std::memcpy(v + (i + 1) * words, y, 4 * words);
-    block_mix(y, x, z, r);
+    block_mix<false>(y, nullptr, x, z, r);
   }
   const uint64_t mask = n - 1;  // n <= 2^32 under the memory cap: the low word suffices
   for (uint64_t i = 0; i < n; i += 2) {
-    xor_block(x, v + (x[words - 16] & mask) * words, words);
-    block_mix(x, y, z, r);
-    xor_block(y, v + (y[words - 16] & mask) * words, words);
-    block_mix(y, x, z, r);
+    block_mix<true>(x, v + (x[words - 16] & mask) * words, y, z, r);
+    block_mix<true>(y, v + (y[words - 16] & mask) * words, x, z, r);
   }
   for (size_t k = 0; k < words; ++k) store_le32(lane + 4 * k, x[k]);
 }
