@@ -146,7 +146,9 @@ export async function kdfReport() {
     '|---|---:|---:|---:|',
     ...rows.map((r) => `| ${r.name} | ${show(r.pbkdf2)} | ${show(r.scrypt)} | ${r.rounds} |`),
   ].join('\n');
-  const jsPeers = rows.slice(1).filter((r) => !r.name.startsWith('node:') && !r.name.startsWith('Python') && r.pbkdf2 !== null);
+  // The JavaScript and wasm libraries; WebCrypto is the engine's native code, shown beside them.
+  const jsPeers = rows.filter((r) => r.name.startsWith('@noble') || r.name.startsWith('hash-wasm'));
+  const web = get('WebCrypto');
   const check = (what, measured, wanted, ok) => `| ${what} | ${measured} | ${wanted} | ${ok ? 'met' : 'MISSED'} |`;
   const node = get('node:crypto');
   const py = get('Python');
@@ -155,8 +157,9 @@ export async function kdfReport() {
     '| target | measured | wanted | |',
     '|---|---:|---|---|',
     check('PBKDF2 time', show(us.pbkdf2), '≤ 0.5 s', us.pbkdf2 <= 0.5),
-    check('PBKDF2 vs the fastest JS/wasm peer', `${(us.pbkdf2 / Math.min(...jsPeers.map((r) => r.pbkdf2))).toFixed(2)}×`, '< 1×',
-      us.pbkdf2 < Math.min(...jsPeers.map((r) => r.pbkdf2))),
+    check('PBKDF2 vs the fastest JS/wasm library (@noble/hashes, hash-wasm)',
+      `${(us.pbkdf2 / Math.min(...jsPeers.map((r) => r.pbkdf2))).toFixed(2)}×`, '< 1×', us.pbkdf2 < Math.min(...jsPeers.map((r) => r.pbkdf2))),
+    check('PBKDF2 vs WebCrypto (native)', `${(us.pbkdf2 / web.pbkdf2).toFixed(2)}×`, '< 1×', us.pbkdf2 < web.pbkdf2),
     check('PBKDF2 vs Python', `${(us.pbkdf2 / py.pbkdf2).toFixed(2)}×`, '≤ 3×', us.pbkdf2 <= 3 * py.pbkdf2),
     check('scrypt vs hash-wasm', `${(us.scrypt / hw.scrypt).toFixed(2)}×`, '≤ 1×', us.scrypt <= hw.scrypt),
     check('scrypt vs node:crypto', `${(us.scrypt / node.scrypt).toFixed(2)}×`, '≤ 1.3×', us.scrypt <= 1.3 * node.scrypt),
