@@ -229,8 +229,9 @@ function ask(question) {
         else typed.push(ch);
       }
     }
-    process.stderr.write(question);
+    // Echo goes off before the prompt shows, so nothing typed after it is echoed.
     stdin.setRawMode(true);
+    process.stderr.write(question);
     stdin.resume();
     stdin.on('data', onData);
   });
