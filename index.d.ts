@@ -98,7 +98,8 @@ export declare class Fernet {
    * The key text (44 characters) Python's recipe derives:
    * base64.urlsafe_b64encode(PBKDF2HMAC(...) or Scrypt(...).derive(password)).
    * A string password is UTF-8 encoded (a lone surrogate is a TypeError).
-   * Refused parameters and scrypt beyond the memory cap throw a RangeError.
+   * Wrong types throw a TypeError; parameters Python refuses, and scrypt
+   * beyond its 256 MiB memory cap, throw a RangeError.
    */
   static deriveKey(password: string | Uint8Array, salt: Uint8Array, options?: DeriveKeyOptions): string;
   /** `key`: the base64url text of 32 bytes, as Python's, or the 32 raw bytes. */

@@ -94,7 +94,8 @@ function kdfParameters(options) {
   const kdf = given.kdf === undefined ? 'pbkdf2' : given.kdf;
   if (typeof kdf !== 'string') throw new TypeError("options.kdf must be 'pbkdf2' or 'scrypt'");
   if (kdf !== 'pbkdf2' && kdf !== 'scrypt') {
-    throw new RangeError(`options.kdf must be 'pbkdf2' or 'scrypt', not '${kdf.slice(0, 20)}'`);
+    // The value is not repeated: a misplaced argument could be the password.
+    throw new RangeError("options.kdf must be 'pbkdf2' or 'scrypt'");
   }
   const allowed = kdf === 'pbkdf2' ? ['kdf', 'iterations'] : ['kdf', 'n', 'r', 'p'];
   for (const name of kdfObjectKeys(given)) {
