@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // fernet: Fernet tokens from the command line, interchangeable with Python's
 // cryptography.fernet, for files of any size in constant memory.
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ready, Fernet, MultiFernet, InvalidToken } from '../dist/fernet.mjs';
@@ -266,8 +266,23 @@ async function passwordBytes(options, confirm) {
 // The key text derived from the password and salt, as Python's recipe does.
 async function derivedKey(options, command) {
   const creates = command === 'encrypt' || command === 'derive-key';
-  const { salt, created } = saltBytes(options, creates);
-  const password = await passwordBytes(options, created || command === 'encrypt');
+  // A salt that must exist is read before the password is asked for; one
+  // that may be created is created after, so an abandoned prompt leaves none.
+  const existing = creates ? null : saltBytes(options, false).salt;
+  let isNew = false;
+  try {
+    lstatSync(options.saltFile);
+  } catch {
+    isNew = true;
+  }
+  const password = await passwordBytes(options, creates && (isNew || command === 'encrypt'));
+  let salt;
+  try {
+    salt = existing ?? saltBytes(options, true).salt;
+  } catch (error) {
+    password.fill(0);
+    throw error;
+  }
   try {
     const kdf = options.kdf ?? 'pbkdf2';
     return Fernet.deriveKey(password, salt, kdf === 'pbkdf2' && options.iterations !== undefined

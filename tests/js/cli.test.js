@@ -423,3 +423,14 @@ describe('command line conventions', () => {
     expect(missing.stderr.toString()).toContain(file('no-such-input.txt'));
   });
 });
+
+test('inspect verifies with a password and salt file', () => {
+  const salt = file('inspect.salt');
+  const env = { FERNET_PASSWORD: 'inspect me' };
+  fs.writeFileSync(file('i.txt'), 'i');
+  expect(fernet(['encrypt', file('i.txt'), '-o', file('i.fernet'), '--salt-file', salt, '--iterations', '2'], { env }).status).toBe(0);
+  const ok = fernet(['inspect', file('i.fernet'), '--salt-file', salt, '--iterations', '2'], { env });
+  expect([ok.status, ok.stdout.toString()]).toEqual([0, expect.stringMatching(/verified: +yes/)]);
+  const wrong = fernet(['inspect', file('i.fernet'), '--salt-file', salt, '--iterations', '3'], { env });
+  expect([wrong.status, wrong.stdout.toString()]).toEqual([1, expect.stringMatching(/verified: +NO/)]);
+});
