@@ -127,6 +127,13 @@ describe.each(pythons())('identical keys to Python ($version)', ({ executable })
 describe('argument checking', () => {
   const salt = new Uint8Array(16);
 
+  test('before ready(), deriveKey throws the not-ready Error like every entry point', () => {
+    jest.isolateModules(() => {
+      const fresh = require('../../dist/fernet.cjs');
+      expect(() => fresh.Fernet.deriveKey('p', salt, { iterations: 1 })).toThrow(/not ready: await ready\(\)/);
+    });
+  });
+
   test('a lone surrogate in a string password is a TypeError, as Python\'s encode raises', () => {
     for (const bad of ['\ud800', 'a\udc00b', 'x\ud83d', '\ud83d\ud83d\ude00'.slice(0, 2)]) {
       expect(() => Fernet.deriveKey(bad, salt, { iterations: 1 })).toThrow(TypeError);
@@ -180,6 +187,18 @@ describe('argument checking', () => {
     const options = { get iterations() { reads++; return Fernet.deriveKey('x', new Uint8Array(1), { iterations: 1 }) && 3; } };
     expect(Fernet.deriveKey('pw', plainSalt, options)).toBe(expected);
     expect(reads).toBe(1);
+    // Prototypes patched after load change nothing: the intrinsics were captured.
+    const encode = TextEncoder.prototype.encode;
+    const isWellFormed = String.prototype.isWellFormed;
+    TextEncoder.prototype.encode = () => new Uint8Array(0);
+    String.prototype.isWellFormed = () => true;
+    try {
+      expect(Fernet.deriveKey('pw', plainSalt, { iterations: 3 })).toBe(expected);
+      expect(() => Fernet.deriveKey('\ud800', plainSalt, { iterations: 3 })).toThrow(TypeError);
+    } finally {
+      TextEncoder.prototype.encode = encode;
+      String.prototype.isWellFormed = isWellFormed;
+    }
     const proxy = new Proxy(new Uint8Array(plainSalt), {});
     expect(proxy instanceof Uint8Array).toBe(true);
     expect(() => Fernet.deriveKey('pw', proxy, { iterations: 3 })).toThrow(/salt must be a Uint8Array/);
