@@ -64,6 +64,26 @@ interface FernetMethods {
   decryptStream(source: RereadableSource, options?: DecryptStreamOptions): ReadableStream<Uint8Array>;
 }
 
+/** PBKDF2-HMAC-SHA256, as pyca/cryptography's PBKDF2HMAC(algorithm=SHA256(), length=32, ...). */
+export interface Pbkdf2Options {
+  kdf?: 'pbkdf2';
+  /** At least 1, at most 2^31-1; default 1_200_000 (pyca's documented recipe). */
+  iterations?: number;
+}
+
+/** scrypt, as pyca/cryptography's Scrypt(length=32, ...). 128*r*n + 128*r*p bytes may not exceed 256 MiB. */
+export interface ScryptOptions {
+  kdf: 'scrypt';
+  /** A power of 2 greater than 1 (and below 2^(16r)); default 2**14. */
+  n?: number;
+  /** At least 1; default 8. */
+  r?: number;
+  /** At least 1; default 1. */
+  p?: number;
+}
+
+export type DeriveKeyOptions = Pbkdf2Options | ScryptOptions;
+
 /** Thrown for every token that fails to verify or decrypt, whatever the reason. */
 export declare class InvalidToken extends Error {
   constructor();
@@ -74,6 +94,14 @@ export interface Fernet extends FernetMethods {}
 export declare class Fernet {
   /** base64url of 32 CSPRNG bytes: 44 characters, as Python's Fernet.generate_key(). */
   static generateKey(): string;
+  /**
+   * The key text (44 characters) Python's recipe derives:
+   * base64.urlsafe_b64encode(PBKDF2HMAC(...) or Scrypt(...).derive(password)).
+   * A string password is UTF-8 encoded (a lone surrogate is a TypeError).
+   * Wrong types throw a TypeError; parameters Python refuses, and scrypt
+   * beyond its 256 MiB memory cap, throw a RangeError.
+   */
+  static deriveKey(password: string | Uint8Array, salt: Uint8Array, options?: DeriveKeyOptions): string;
   /** `key`: the base64url text of 32 bytes, as Python's, or the 32 raw bytes. */
   constructor(key: string | Uint8Array);
   /** Deterministic tokens, for tests and vectors only. */

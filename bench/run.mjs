@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ReferenceFernet } from './reference.mjs';
+import { kdfReport } from './kdf.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -246,6 +247,7 @@ async function main() {
   ];
   const ready = coldReady();
   const bytes = shippedBytes();
+  const kdf = await kdfReport();
   const machine = `${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   const report = `# fernet-wasm benchmark
 
@@ -265,7 +267,8 @@ ${targets(rows)}
 - \`ready()\` in Node: cold ${ready.cold.toFixed(1)} ms (import + compile + self-test, median of 5 fresh processes), warm ${ready.warm.toFixed(3)} ms; in this process ${readyInProcess.toFixed(1)} ms.
 - Shipped to a browser: \`dist/fernet.mjs\` ${bytes.raw} B raw, ${bytes.gzip} B gzip; bundled and minified by esbuild ${bytes.minified} B raw, ${bytes.minifiedGzip} B gzip.
 - wasm memory after the run: ${(wasmMemory.buffer.byteLength / 2 ** 20).toFixed(0)} MiB (it grows to fit the largest message and does not shrink).
-`;
+
+${kdf}`;
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.md'), report);
   writeFileSync(join(here, 'results', 'latest.svg'), chart(rows));

@@ -20,6 +20,7 @@
 
 #include "fernet.h"
 #include "fernet_stream.h"
+#include "kdf.h"
 
 // compiler-rt's stack helpers (the same ones Emscripten's JS runtime uses).
 extern "C" uintptr_t stackSave();
@@ -364,6 +365,32 @@ int decryptor_finish(uint32_t handle) {
   return finish_output(status, written);
 }
 
+// ---- keys from passwords (cpp/kdf.h) ----------------------------------------
+// The input is the password followed by the salt; kind 0 is PBKDF2-HMAC-SHA256
+// (a = iterations), 1 is scrypt (a = n, b = r, c = p). The output is the key text.
+int derive_key(uint32_t password_size, uint32_t kind, uint32_t a, uint32_t b, uint32_t c) {
+  begin();
+  if (!inputs_fit() || password_size > fields[kInputSize]) return fail(Status::kTooLarge);
+  const uint8_t* salt = input() + password_size;
+  const size_t salt_size = fields[kInputSize] - password_size;
+  uint8_t key[fernet::kKeySize];
+  Status status = Status::kInvalidParameters;
+  if (kind == 0) {
+    status = fernet::pbkdf2_hmac_sha256(input(), password_size, salt, salt_size, a, key, sizeof key);
+  } else if (kind == 1) {
+    status = fernet::scrypt(input(), password_size, salt, salt_size, a, b, c, key, sizeof key);
+  }
+  int result = fail(status);
+  if (status == Status::kOk) {
+    uint8_t text[fernet::kKeyTextSize];
+    fernet::format_key(key, text);
+    result = emit(text, sizeof text);
+    fernet::secure_zero(text, sizeof text);
+  }
+  fernet::secure_zero(key, sizeof key);
+  return result;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(fernet_core) {
@@ -389,6 +416,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   constant("STATUS_INVALID_KEY", static_cast<int>(Status::kInvalidKey));
   constant("STATUS_OUT_OF_MEMORY", static_cast<int>(Status::kOutOfMemory));
   constant("STATUS_TOO_LARGE", static_cast<int>(Status::kTooLarge));
+  constant("STATUS_INVALID_PARAMETERS", static_cast<int>(Status::kInvalidParameters));
 
   function("exchangeFields", &exchange_fields);
   function("reserve", &reserve);
@@ -400,6 +428,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   function("decrypt", &decrypt);
   function("extractTimestamp", &extract_timestamp);
   function("rotate", &rotate);
+  function("deriveKey", &derive_key);
 
   function("encryptorCreate", &create<fernet::StreamEncryptor>);
   function("encryptorStart", &encryptor_start);

@@ -21,7 +21,8 @@ enum class Status : int {
   kInvalidToken = 1,  // the only failure a token can cause, whatever is wrong with it
   kInvalidKey = 2,    // key text that is not canonical base64url of 32 bytes
   kOutOfMemory = 3,
-  kTooLarge = 4,      // message or token beyond kMaxMessageSize
+  kTooLarge = 4,      // message or token beyond kMaxMessageSize (or a KDF beyond its memory cap)
+  kInvalidParameters = 5,  // KDF parameters Python's cryptography refuses
 };
 
 constexpr size_t kKeySize = 32;

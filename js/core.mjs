@@ -12,6 +12,7 @@ const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
 const KEEP_CAPACITY = 64 * 1024;
 const TWO_32 = 2 ** 32;
 const { floor } = Math;
+const { apply } = Reflect;
 
 let core = null;
 let memory = null;
@@ -103,6 +104,7 @@ function fail(status) {
     case c.STATUS_INVALID_KEY: throw new Error(KEY_MESSAGE);
     case c.STATUS_OUT_OF_MEMORY: throw new RangeError('fernet-wasm: out of wasm memory');
     case c.STATUS_TOO_LARGE: throw new RangeError('fernet-wasm: input too large');
+    case c.STATUS_INVALID_PARAMETERS: throw new RangeError('fernet-wasm: key derivation parameters refused');
     default: throw new Error(`fernet-wasm: unexpected status ${status}`);
   }
 }
@@ -150,13 +152,13 @@ const decodeAsciiView = asciiDecoder.decode.bind(asciiDecoder);
 
 /**
  * Runs one core operation: `operation` names an export of the bindings,
- * `handle` and `other` its numeric arguments, if any. `request` holds the inputs, all already
+ * `numbers` its numeric arguments, if any. `request` holds the inputs, all already
  * plain values (no user code can run from here on): keys (Uint8Array, one or
  * several concatenated), iv, input (Uint8Array or string; `ascii` for token
  * text), time, ttl.
  * Returns `read(start, size)` of the output, or the fields for `readFields`.
  */
-export function call(operation, request, read, handle, other) {
+export function call(operation, request, read, ...numbers) {
   const c = requireCore();
   if (busy) throw new Error('fernet-wasm: a call into the library was made while another was running; refused');
   busy = true;
@@ -196,11 +198,7 @@ export function call(operation, request, read, handle, other) {
     const checkTtl = request.ttl !== undefined && request.ttl !== null;
     writeU64(c.FIELD_TTL, checkTtl ? request.ttl : 0);
     fieldView[c.FIELD_CHECK_TTL] = checkTtl ? 1 : 0;
-    const status = guarded(c, () => {
-      if (handle === undefined) return c[operation]();
-      if (other === undefined) return c[operation](handle);
-      return c[operation](handle, other);
-    });
+    const status = guarded(c, () => apply(c[operation], c, numbers));
     refreshViews();
     if (status !== c.STATUS_OK) return fail(status);
     output = fieldView[c.FIELD_OUTPUT_ADDRESS];

@@ -4,6 +4,7 @@ import * as args from './args.mjs';
 import { call, readAscii, readBytes, readTimestamp } from './core.mjs';
 import { KEY_MESSAGE } from './errors.mjs';
 import { NativeUint8Array, decodeStrict, setBytes, wipe } from './intrinsics.mjs';
+import { deriveKey } from './kdf.mjs';
 import { randomIv, randomKey } from './random.mjs';
 import { Encryptor, decryptStream, encryptStream, now, opener, verify } from './streams.mjs';
 
@@ -131,6 +132,14 @@ export class Fernet {
     } finally {
       wipe(raw);
     }
+  }
+
+  /**
+   * The key text Python's PBKDF2HMAC (default) or Scrypt recipe derives from
+   * a password and salt; options { kdf: 'pbkdf2', iterations } or { kdf: 'scrypt', n, r, p }.
+   */
+  static deriveKey(password, salt, options) {
+    return deriveKey(password, salt, options);
   }
 
   /** `key`: the base64url text of 32 bytes (as Python's), or the 32 raw bytes. */

@@ -29,10 +29,10 @@ class CoreStream {
   }
 
   /** Runs `operation` on this stream; any failure ends the stream. */
-  run(operation, request, read, other) {
+  run(operation, request, read, ...others) {
     if (this.#handle === 0) throw new Error('fernet-wasm: this stream has already ended');
     try {
-      return call(`${this.#kind}${operation}`, request, read, this.#handle, other);
+      return call(`${this.#kind}${operation}`, request, read, this.#handle, ...others);
     } catch (error) {
       this.close();
       throw error;

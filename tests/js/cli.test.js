@@ -181,3 +181,256 @@ test('usage errors exit 2; an existing output is kept unless --force', () => {
   expect(fs.readFileSync(file('keep.out'), 'utf8')).toMatch(/^gAAAAA/);
   expect(fernet(['--help']).status).toBe(0);
 });
+
+// ---- keys from passwords ------------------------------------------------------
+// A Python script following each recipe: the password file (one trailing
+// line break dropped) and the salt file, read by Python itself.
+const RECIPE = `import base64, sys
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+kdf_name, password_file, salt_file, op, src, dst = sys.argv[1:7]
+password = open(password_file, "rb").read()
+if password.endswith(b"\\n"):
+    password = password[:-2] if password.endswith(b"\\r\\n") else password[:-1]
+salt = open(salt_file, "rb").read()
+if kdf_name == "scrypt":
+    kdf = Scrypt(salt=salt, length=32, n=2**14, r=8, p=1)
+else:
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=int(kdf_name))
+key = base64.urlsafe_b64encode(kdf.derive(password))
+f = Fernet(key)
+if op == "key":
+    print(key.decode())
+else:
+    data = open(src, "rb").read()
+    open(dst, "wb").write(f.encrypt(data) if op == "encrypt" else f.decrypt(data))`;
+
+function pythonRecipe(executable, kdf, passwordFile, saltFile, op, src = '', dst = '') {
+  const result = spawnSync(executable, ['-c', RECIPE, String(kdf), passwordFile, saltFile, op, src, dst], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return result.stdout.trim();
+}
+
+describe('passwords: the CLI and Python\'s recipes read each other\'s files', () => {
+  const pw = () => file('pw.txt');
+  beforeAll(() => fs.writeFileSync(file('pw.txt'), 'correct horse battery staple ✓\n'));
+
+  test.each([
+    ['pbkdf2', 1_200_000, []],
+    ['scrypt', 'scrypt', ['--kdf', 'scrypt']],
+  ])('%s with its defaults, both ways, against %s', (name, pythonKdf, flags) => {
+    const salt = file(`${name}.salt`);
+    const data = crypto.randomBytes(5000);
+    fs.writeFileSync(file('p.bin'), data);
+    // The CLI creates the salt file (16 random bytes) and encrypts; Python decrypts.
+    const enc = fernet(['encrypt', file('p.bin'), '-o', file('p.fernet'), '--password-file', pw(), '--salt-file', salt, ...flags]);
+    expect(enc.status).toBe(0);
+    expect(enc.stderr.toString()).toContain(`created the salt file ${salt}`);
+    expect(fs.readFileSync(salt)).toHaveLength(16);
+    expect(pythonRecipe(python.executable, pythonKdf, pw(), salt, 'decrypt', file('p.fernet'), file('py.out'))).toBe('');
+    expect(fs.readFileSync(file('py.out')).equals(data)).toBe(true);
+    // Python encrypts with the same files; the CLI decrypts.
+    pythonRecipe(python.executable, pythonKdf, pw(), salt, 'encrypt', file('p.bin'), file('py.fernet'));
+    const dec = fernet(['decrypt', file('py.fernet'), '-o', file('cli.out'), `--password-file=${pw()}`, `--salt-file=${salt}`, ...flags]);
+    expect(dec.status).toBe(0);
+    expect(fs.readFileSync(file('cli.out')).equals(data)).toBe(true);
+    for (const f of ['p.bin', 'p.fernet', 'py.out', 'py.fernet', 'cli.out']) fs.rmSync(file(f));
+  });
+
+  test.each(pythons().map((p) => [p.version, p.executable]))('derive-key prints the key cryptography %s derives', (_, executable) => {
+    const salt = file('dk.salt');
+    fs.writeFileSync(salt, crypto.randomBytes(23));
+    const cli = (args, env) => fernet(['derive-key', '--salt-file', salt, '--password-file', pw(), ...args], { env }).stdout.toString().trim();
+    expect(cli(['--iterations', '1000'])).toBe(pythonRecipe(executable, 1000, pw(), salt, 'key'));
+    expect(cli(['--kdf=scrypt'])).toBe(pythonRecipe(executable, 'scrypt', pw(), salt, 'key'));
+    fs.rmSync(salt);
+  });
+
+  test('one trailing line break is not part of the password; FERNET_PASSWORD works too', () => {
+    const salt = file('nl.salt');
+    fs.writeFileSync(salt, 'sixteen bytes!!!');
+    const key = (content, env) => {
+      if (content !== null) fs.writeFileSync(file('nl.txt'), content);
+      const args = ['derive-key', '--salt-file', salt, '--iterations', '2'];
+      if (content !== null) args.push('--password-file', file('nl.txt'));
+      return fernet(args, { env }).stdout.toString().trim();
+    };
+    const bare = key('secret');
+    expect(bare).toMatch(/^[A-Za-z0-9_-]{43}=$/);
+    expect(key('secret\n')).toBe(bare);
+    expect(key('secret\r\n')).toBe(bare);
+    expect(key('secret\n\n')).not.toBe(bare);
+    expect(key(null, { FERNET_PASSWORD: 'secret' })).toBe(bare);
+    // The password file wins over the environment.
+    expect(key('secret', { FERNET_PASSWORD: 'other' })).toBe(bare);
+    fs.rmSync(salt);
+    fs.rmSync(file('nl.txt'));
+  });
+
+  test('the salt file is never overwritten; decrypt needs it to exist; no password is an error', () => {
+    const salt = file('keep.salt');
+    fs.writeFileSync(file('m.txt'), 'message');
+    const env = { FERNET_PASSWORD: 'pw' };
+    expect(fernet(['encrypt', file('m.txt'), '-o', file('m1.fernet'), '--salt-file', salt, '--iterations', '3'], { env }).status).toBe(0);
+    const first = fs.readFileSync(salt);
+    const again = fernet(['encrypt', file('m.txt'), '-o', file('m2.fernet'), '--salt-file', salt, '--iterations', '3'], { env });
+    expect(again.status).toBe(0);
+    expect(again.stderr.toString()).not.toContain('created');
+    expect(fs.readFileSync(salt).equals(first)).toBe(true);
+    // Both tokens decrypt with the one salt.
+    for (const t of ['m1.fernet', 'm2.fernet']) {
+      const out = fernet(['decrypt', file(t), '--salt-file', salt, '--iterations', '3'], { env });
+      expect([out.status, out.stdout.toString()]).toEqual([0, 'message']);
+    }
+    // Wrong password or wrong iterations: invalid token.
+    expect(fernet(['decrypt', file('m1.fernet'), '--salt-file', salt, '--iterations', '4'], { env }).status).toBe(1);
+    expect(fernet(['decrypt', file('m1.fernet'), '--salt-file', salt, '--iterations', '3'], { env: { FERNET_PASSWORD: 'pW' } }).status).toBe(1);
+    // A missing salt file is an error for decrypt, and decrypt does not create it.
+    const missing = fernet(['decrypt', file('m1.fernet'), '--salt-file', file('none.salt')], { env });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.toString()).toContain(`the salt file ${file('none.salt')} does not exist`);
+    expect(fs.existsSync(file('none.salt'))).toBe(false);
+    // No password source (stdin is not a terminal here), and an empty password.
+    expect(fernet(['decrypt', file('m1.fernet'), '--salt-file', salt]).status).toBe(2);
+    fs.writeFileSync(file('empty.txt'), '\n');
+    expect(fernet(['decrypt', file('m1.fernet'), '--salt-file', salt, '--password-file', file('empty.txt')]).status).toBe(2);
+    // A dangling symlink counts as existing: it is not followed to create a file.
+    fs.symlinkSync(file('nowhere.salt'), file('link.salt'));
+    expect(fernet(['encrypt', file('m.txt'), '-o', file('m3.fernet'), '--salt-file', file('link.salt')], { env }).status).toBe(2);
+    expect(fs.existsSync(file('nowhere.salt'))).toBe(false);
+  });
+
+  test('rotate: password key first, older keys after; the result reads with the password', () => {
+    const salt = file('rot.salt');
+    fs.writeFileSync(salt, crypto.randomBytes(16));
+    const old = runPython(python.executable, [{ op: 'encrypt', key, data: Buffer.from('moved').toString('base64'), time: 1234 }])[0].token;
+    fs.writeFileSync(file('old.tok'), old);
+    const env = { FERNET_PASSWORD: 'new password', FERNET_KEY: key };
+    expect(fernet(['rotate', file('old.tok'), '-o', file('new.tok'), '--salt-file', salt, '--iterations', '5'], { env }).status).toBe(0);
+    const out = fernet(['decrypt', file('new.tok'), '--salt-file', salt, '--iterations', '5'], { env: { FERNET_PASSWORD: 'new password' } });
+    expect([out.status, out.stdout.toString()]).toEqual([0, 'moved']);
+  });
+
+  test('a password typed at the terminal is read without echo', () => {
+    const salt = file('tty.salt');
+    fs.writeFileSync(salt, 'a salt for a tty');
+    const script = `import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+def until(text):
+    global out
+    while text not in out:
+        chunk = os.read(fd, 1024)
+        if not chunk: break
+        out += chunk
+until(b"Password: ")
+os.write(fd, b"typed secret\\r")
+while True:
+    try:
+        chunk = os.read(fd, 1024)
+    except OSError:
+        break
+    if not chunk: break
+    out += chunk
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode())`;
+    const result = spawnSync(python.executable, ['-c', script, process.execPath, CLI, 'derive-key', '--salt-file', salt, '--iterations', '7'],
+      { encoding: 'utf8', env: { ...process.env, FERNET_PASSWORD: '' } });
+    const expected = fernet(['derive-key', '--salt-file', salt, '--iterations', '7'], { env: { FERNET_PASSWORD: 'typed secret' } }).stdout.toString().trim();
+    expect(result.stdout).toContain(expected);
+    expect(result.stdout).not.toContain('typed secret');
+  });
+});
+
+// ---- issue 11: flags, help, usage errors, messages -----------------------------
+describe('command line conventions', () => {
+  test('--flag=value works for every value flag', () => {
+    fs.writeFileSync(file('eq.txt'), 'eq');
+    fs.writeFileSync(file('eq.key'), `${key}\n`);
+    expect(fernet(['encrypt', file('eq.txt'), `--output=${file('eq1.fernet')}`, `--key-file=${file('eq.key')}`]).status).toBe(0);
+    expect(fernet(['encrypt', file('eq.txt'), `-o=${file('eq2.fernet')}`, `--key=${key}`]).status).toBe(0);
+    const dec = fernet(['decrypt', file('eq1.fernet'), '--ttl=600', `--key=${key}`]);
+    expect([dec.status, dec.stdout.toString()]).toEqual([0, 'eq']);
+    expect(fernet(['decrypt', file('eq2.fernet'), `--key-file=${file('eq.key')}`]).stdout.toString()).toBe('eq');
+    fs.writeFileSync(file('eq.pw'), 'pw');
+    const derived = fernet(['derive-key', `--salt-file=${file('eq.salt')}`, `--password-file=${file('eq.pw')}`, '--kdf=pbkdf2', '--iterations=9']);
+    expect(derived.status).toBe(0);
+    expect(derived.stdout.toString().trim()).toBe(
+      fernet(['derive-key', '--salt-file', file('eq.salt'), '--password-file', file('eq.pw'), '--kdf', 'pbkdf2', '--iterations', '9']).stdout.toString().trim());
+  });
+
+  test('--help, -h and help print the usage to stdout and exit 0', () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['encrypt', '--help'], ['decrypt', '-h'], ['derive-key', '--help']]) {
+      const result = fernet(args);
+      expect(result.status).toBe(0);
+      expect(result.stdout.toString()).toContain('usage:');
+      expect(result.stdout.toString()).toContain('derive-key');
+      expect(result.stderr.toString()).toBe('');
+    }
+  });
+
+  test('usage errors exit 2: unknown flags, bad --ttl, flags a command does not take', () => {
+    const env = { FERNET_KEY: key };
+    fs.writeFileSync(file('u.txt'), 'u');
+    const cases = [
+      ['encrypt', '--bogus'], ['encrypt', '--bogus=1'], ['decrypt', '--ttl', '1.5'], ['decrypt', '--ttl=soon'],
+      ['decrypt', '--ttl', '9223372036854775808'], ['decrypt', '--ttl', '99999999999999999999999'], ['decrypt', '--ttl'],
+      ['encrypt', '--ttl', '5'], ['rotate', '--ttl=5'], ['keygen', '--force'], ['keygen', 'file'], ['inspect', '--force'],
+      ['derive-key'], ['derive-key', '--salt-file', file('s'), '-o', 'x'], ['encrypt', '--kdf', 'argon2', '--salt-file', file('s')],
+      ['encrypt', '--kdf', 'scrypt', '--iterations', '5', '--salt-file', file('s')], ['encrypt', '--iterations', '0', '--salt-file', file('s')],
+      ['encrypt', '--password-file', file('u.txt')], ['encrypt', '--force=yes'], ['encrypt', file('u.txt'), file('u.txt')],
+      ['encrypt', '--key-file', file('k'), '--key-file', file('k')], [],
+    ];
+    for (const args of cases) {
+      const result = fernet(args, { env });
+      expect([args, result.status]).toEqual([args, 2]);
+      expect(result.stderr.toString()).toMatch(/^fernet: /);
+    }
+    expect(fs.existsSync(file('s'))).toBe(false); // no salt file made by a refused command
+    // A very large but in-range --ttl is taken.
+    fs.writeFileSync(file('ttl.tok'), runPython(python.executable, [{ op: 'encrypt', key, data: 'dHRs', time: 1000 }])[0].token);
+    expect(fernet(['decrypt', file('ttl.tok'), '--ttl', '9223372036854775807'], { env }).stdout.toString()).toBe('ttl');
+  });
+
+  test('no message ever repeats an argument that might be a key or password', () => {
+    const secret = 'SECRETsecretSECRETsecretSECRETsecretSECRET5='; // not a canonical key: every attempt fails
+    const attempts = [
+      ['encrypt', `--key=${secret}`, '--bogus'], ['encrypt', `--kye=${secret}`], ['encrypt', `-${secret}`],
+      [secret], [`--${secret}`], ['encrypt', 'a', secret], ['encrypt', `--key=${secret}`], ['encrypt', '--key', secret],
+      ['decrypt', `--ttl=${secret}`], ['encrypt', `--kdf=${secret}`, '--salt-file', file('x.salt')],
+      ['encrypt', `--iterations=${secret}`, '--salt-file', file('x.salt')], ['derive-key', `--password-file=${secret}`, '--salt-file', file('x.salt')],
+    ];
+    for (const args of attempts) {
+      const result = fernet(args, { input: '' });
+      const said = result.stderr.toString() + result.stdout.toString();
+      expect([args, said.includes('SECRET') || said.includes('secret')]).toEqual([args, false]);
+      expect(result.status).not.toBe(0);
+    }
+  });
+
+  test('messages name the user\'s paths, never the temporary files', () => {
+    fs.writeFileSync(file('t.txt'), 't');
+    const out = path.join(dir, 'no-such-folder', 'out.fernet');
+    const result = fernet(['encrypt', file('t.txt'), '-o', out], { env: { FERNET_KEY: key } });
+    expect(result.status).toBe(2);
+    expect(result.stderr.toString()).toContain(out);
+    expect(result.stderr.toString()).not.toContain('.partial');
+    const missing = fernet(['encrypt', file('no-such-input.txt'), '-o', file('t.fernet')], { env: { FERNET_KEY: key } });
+    expect(missing.stderr.toString()).toContain(file('no-such-input.txt'));
+  });
+});
+
+test('inspect verifies with a password and salt file', () => {
+  const salt = file('inspect.salt');
+  const env = { FERNET_PASSWORD: 'inspect me' };
+  fs.writeFileSync(file('i.txt'), 'i');
+  expect(fernet(['encrypt', file('i.txt'), '-o', file('i.fernet'), '--salt-file', salt, '--iterations', '2'], { env }).status).toBe(0);
+  const ok = fernet(['inspect', file('i.fernet'), '--salt-file', salt, '--iterations', '2'], { env });
+  expect([ok.status, ok.stdout.toString()]).toEqual([0, expect.stringMatching(/verified: +yes/)]);
+  const wrong = fernet(['inspect', file('i.fernet'), '--salt-file', salt, '--iterations', '3'], { env });
+  expect([wrong.status, wrong.stdout.toString()]).toEqual([1, expect.stringMatching(/verified: +NO/)]);
+});

@@ -17,7 +17,7 @@ const multiMethods: Record<keyof MultiFernet, true> = {
   encrypt: true, encryptAtTime: true, decrypt: true, decryptAtTime: true, decryptToString: true,
   extractTimestamp: true, rotate: true, encryptor: true, encryptStream: true, decryptStream: true,
 };
-const fernetStatics: Record<Exclude<keyof typeof Fernet, 'prototype'>, true> = { generateKey: true };
+const fernetStatics: Record<Exclude<keyof typeof Fernet, 'prototype'>, true> = { generateKey: true, deriveKey: true };
 
 function methodsOf(cls: { prototype: object }): string[] {
   return Object.getOwnPropertyNames(cls.prototype).filter((name) => name !== 'constructor').sort();
@@ -31,6 +31,13 @@ const done: Promise<void> = ready(source);
 await done;
 
 const key: string = Fernet.generateKey();
+const salt = new Uint8Array(16);
+const fromPassword: string = Fernet.deriveKey('password', salt, { iterations: 1 });
+const fromScrypt: string = Fernet.deriveKey(new Uint8Array([1]), salt, { kdf: 'scrypt', n: 16, r: 1, p: 1 });
+// Never called: the type error is the check.
+// @ts-expect-error scrypt's options do not take iterations
+const deriveMisuse = () => Fernet.deriveKey('password', salt, { kdf: 'scrypt', iterations: 1 });
+void fromPassword; void fromScrypt; void deriveMisuse;
 const fernet = new Fernet(key);
 const fromBytes = new Fernet(new Uint8Array(32));
 const time: Seconds = 1_700_000_000n;

@@ -1,0 +1,290 @@
+// PBKDF2-HMAC-SHA256 and scrypt; see kdf.h.
+//
+// PBKDF2 spends all its time in SHA-256 compressions, two per iteration. The
+// HMAC key's inner and outer pad blocks are hashed once per password; each
+// iteration then resumes from those two saved states and compresses exactly
+// one block each: U (32 bytes) followed by SHA-256 padding that never
+// changes, written once. That is the minimum work HMAC allows, with none of
+// the buffering and length bookkeeping of a general update/finish per step.
+
+// The saved states are resumed by copying their chaining values, which
+// mbedTLS keeps in a field it marks private.
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
+#include "kdf.h"
+
+#include <cstring>
+#include <initializer_list>
+
+#include "mbedtls/sha256.h"
+
+namespace fernet {
+namespace {
+
+constexpr size_t kShaBlock = 64;
+constexpr size_t kDigest = 32;
+
+void store_be32(uint8_t* p, uint32_t v) {
+  p[0] = static_cast<uint8_t>(v >> 24);
+  p[1] = static_cast<uint8_t>(v >> 16);
+  p[2] = static_cast<uint8_t>(v >> 8);
+  p[3] = static_cast<uint8_t>(v);
+}
+
+uint32_t load_le32(const uint8_t* p) {
+  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+}
+
+void store_le32(uint8_t* p, uint32_t v) {
+  p[0] = static_cast<uint8_t>(v);
+  p[1] = static_cast<uint8_t>(v >> 8);
+  p[2] = static_cast<uint8_t>(v >> 16);
+  p[3] = static_cast<uint8_t>(v >> 24);
+}
+
+// A SHA-256 context wiped (by mbedtls_sha256_free) whatever way the scope ends.
+struct Sha256 {
+  mbedtls_sha256_context ctx;
+  Sha256() { mbedtls_sha256_init(&ctx); }
+  ~Sha256() { mbedtls_sha256_free(&ctx); }
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+};
+
+// HMAC-SHA256 keyed once: the states after the inner and the outer pad block.
+class HmacKey {
+ public:
+  // False only if SHA-256 itself fails (it cannot in the software version).
+  bool set(const uint8_t* key, size_t key_size) {
+    uint8_t block[kShaBlock] = {};
+    uint8_t pad[kShaBlock];
+    bool ok = true;
+    if (key_size > kShaBlock) {
+      ok = mbedtls_sha256(key, key_size, block, 0) == 0;
+    } else if (key_size != 0) {
+      std::memcpy(block, key, key_size);
+    }
+    for (size_t i = 0; i < kShaBlock; ++i) pad[i] = static_cast<uint8_t>(block[i] ^ 0x36);
+    ok = ok && mbedtls_sha256_starts(&inner_.ctx, 0) == 0 &&
+         mbedtls_sha256_update(&inner_.ctx, pad, kShaBlock) == 0;
+    for (size_t i = 0; i < kShaBlock; ++i) pad[i] = static_cast<uint8_t>(block[i] ^ 0x5c);
+    ok = ok && mbedtls_sha256_starts(&outer_.ctx, 0) == 0 &&
+         mbedtls_sha256_update(&outer_.ctx, pad, kShaBlock) == 0;
+    secure_zero(block, sizeof block);
+    secure_zero(pad, sizeof pad);
+    return ok;
+  }
+
+  const mbedtls_sha256_context& inner() const { return inner_.ctx; }
+  const mbedtls_sha256_context& outer() const { return outer_.ctx; }
+
+ private:
+  Sha256 inner_;
+  Sha256 outer_;
+};
+
+// One block of PBKDF2 output: T = U1 ^ U2 ^ ... ^ Uc with
+// U1 = HMAC(P, salt || INT(index)), Ui = HMAC(P, U(i-1)).
+class Pbkdf2Block {
+ public:
+  Pbkdf2Block() {
+    // Both one-block messages are 64 + 32 bytes long once the pad block is
+    // counted: U, then 0x80, zeros, and the length in bits (768).
+    for (uint8_t* block : {inner_block_, outer_block_}) {
+      std::memset(block, 0, kShaBlock);
+      block[kDigest] = 0x80;
+      block[62] = 0x03;  // 768 = 0x0300
+    }
+  }
+  ~Pbkdf2Block() {
+    secure_zero(inner_block_, sizeof inner_block_);
+    secure_zero(outer_block_, sizeof outer_block_);
+    secure_zero(t_, sizeof t_);
+  }
+  Pbkdf2Block(const Pbkdf2Block&) = delete;
+  Pbkdf2Block& operator=(const Pbkdf2Block&) = delete;
+
+  bool compute(const HmacKey& key, const uint8_t* salt, size_t salt_size, uint32_t index,
+               uint32_t iterations, uint8_t out[kDigest]) {
+    uint8_t counter[4];
+    store_be32(counter, index);
+    // U1: the salt has any length, so it goes through the general interface.
+    mbedtls_sha256_clone(&work_.ctx, &key.inner());
+    if (mbedtls_sha256_update(&work_.ctx, salt, salt_size) != 0 ||
+        mbedtls_sha256_update(&work_.ctx, counter, sizeof counter) != 0 ||
+        mbedtls_sha256_finish(&work_.ctx, outer_block_) != 0)
+      return false;
+    mbedtls_sha256_clone(&work_.ctx, &key.outer());
+    if (mbedtls_sha256_update(&work_.ctx, outer_block_, kDigest) != 0 ||
+        mbedtls_sha256_finish(&work_.ctx, inner_block_) != 0)
+      return false;
+    // inner_block_ starts with U1; the finishes above overwrote only the
+    // digest bytes, so the fixed padding after them is intact.
+    for (size_t i = 0; i < 8; ++i) {
+      t_[i] = uint32_t{inner_block_[4 * i]} << 24 | uint32_t{inner_block_[4 * i + 1]} << 16 |
+              uint32_t{inner_block_[4 * i + 2]} << 8 | uint32_t{inner_block_[4 * i + 3]};
+    }
+    for (uint32_t it = 1; it < iterations; ++it) {
+      std::memcpy(work_.ctx.state, key.inner().state, sizeof work_.ctx.state);
+      if (mbedtls_internal_sha256_process(&work_.ctx, inner_block_) != 0) return false;
+      for (size_t i = 0; i < 8; ++i) store_be32(outer_block_ + 4 * i, work_.ctx.state[i]);
+      std::memcpy(work_.ctx.state, key.outer().state, sizeof work_.ctx.state);
+      if (mbedtls_internal_sha256_process(&work_.ctx, outer_block_) != 0) return false;
+      for (size_t i = 0; i < 8; ++i) {
+        t_[i] ^= work_.ctx.state[i];
+        store_be32(inner_block_ + 4 * i, work_.ctx.state[i]);
+      }
+    }
+    for (size_t i = 0; i < 8; ++i) store_be32(out + 4 * i, t_[i]);
+    return true;
+  }
+
+ private:
+  Sha256 work_;
+  uint8_t inner_block_[kShaBlock];
+  uint8_t outer_block_[kShaBlock];
+  uint32_t t_[8];
+};
+
+Status pbkdf2_keyed(const HmacKey& key, const uint8_t* salt, size_t salt_size, uint32_t iterations,
+                    uint8_t* out, size_t out_size) {
+  Pbkdf2Block block;
+  uint8_t t[kDigest];
+  Status status = Status::kOk;
+  uint32_t index = 1;
+  for (size_t done = 0; done < out_size; done += kDigest, ++index) {
+    if (!block.compute(key, salt, salt_size, index, iterations, t)) {
+      status = Status::kOutOfMemory;  // unreachable with the software SHA-256
+      break;
+    }
+    const size_t take = out_size - done < kDigest ? out_size - done : kDigest;
+    std::memcpy(out + done, t, take);
+  }
+  secure_zero(t, sizeof t);
+  return status;
+}
+
+// ---- scrypt (RFC 7914) ----------------------------------------------------
+// Blocks are kept as little-endian 32-bit words throughout ROMix, converted
+// from and to bytes once per p-lane.
+
+inline uint32_t rotl(uint32_t x, int n) { return x << n | x >> (32 - n); }
+
+// Salsa20/8 core, in place: B = B + 8 rounds(B).
+void salsa20_8(uint32_t b[16]) {
+  uint32_t x0 = b[0], x1 = b[1], x2 = b[2], x3 = b[3], x4 = b[4], x5 = b[5], x6 = b[6], x7 = b[7],
+           x8 = b[8], x9 = b[9], x10 = b[10], x11 = b[11], x12 = b[12], x13 = b[13], x14 = b[14],
+           x15 = b[15];
+  for (int i = 0; i < 8; i += 2) {
+    // Columns.
+    x4 ^= rotl(x0 + x12, 7);   x8 ^= rotl(x4 + x0, 9);
+    x12 ^= rotl(x8 + x4, 13);  x0 ^= rotl(x12 + x8, 18);
+    x9 ^= rotl(x5 + x1, 7);    x13 ^= rotl(x9 + x5, 9);
+    x1 ^= rotl(x13 + x9, 13);  x5 ^= rotl(x1 + x13, 18);
+    x14 ^= rotl(x10 + x6, 7);  x2 ^= rotl(x14 + x10, 9);
+    x6 ^= rotl(x2 + x14, 13);  x10 ^= rotl(x6 + x2, 18);
+    x3 ^= rotl(x15 + x11, 7);  x7 ^= rotl(x3 + x15, 9);
+    x11 ^= rotl(x7 + x3, 13);  x15 ^= rotl(x11 + x7, 18);
+    // Rows.
+    x1 ^= rotl(x0 + x3, 7);    x2 ^= rotl(x1 + x0, 9);
+    x3 ^= rotl(x2 + x1, 13);   x0 ^= rotl(x3 + x2, 18);
+    x6 ^= rotl(x5 + x4, 7);    x7 ^= rotl(x6 + x5, 9);
+    x4 ^= rotl(x7 + x6, 13);   x5 ^= rotl(x4 + x7, 18);
+    x11 ^= rotl(x10 + x9, 7);  x8 ^= rotl(x11 + x10, 9);
+    x9 ^= rotl(x8 + x11, 13);  x10 ^= rotl(x9 + x8, 18);
+    x12 ^= rotl(x15 + x14, 7); x13 ^= rotl(x12 + x15, 9);
+    x14 ^= rotl(x13 + x12, 13); x15 ^= rotl(x14 + x13, 18);
+  }
+  b[0] += x0; b[1] += x1; b[2] += x2; b[3] += x3; b[4] += x4; b[5] += x5; b[6] += x6; b[7] += x7;
+  b[8] += x8; b[9] += x9; b[10] += x10; b[11] += x11; b[12] += x12; b[13] += x13; b[14] += x14;
+  b[15] += x15;
+}
+
+// BlockMix, with ROMix's "X xor V[j]" folded in when kWithV: `in` (and `v`)
+// are 2r 64-byte blocks (32r words); `out` receives the even outputs in its
+// first half and the odd ones in its second. Each Salsa20/8 input is
+// assembled directly in its output block, so nothing is copied twice and
+// every intermediate stays in buffers that are wiped. `z`: 16 words.
+template <bool kWithV>
+void block_mix(const uint32_t* in, const uint32_t* v, uint32_t* out, uint32_t* z, size_t r) {
+  const size_t last = (2 * r - 1) * 16;
+  for (size_t k = 0; k < 16; ++k) z[k] = kWithV ? in[last + k] ^ v[last + k] : in[last + k];
+  const uint32_t* prev = z;
+  for (size_t i = 0; i < 2 * r; ++i) {
+    uint32_t* dst = out + 16 * ((i >> 1) + (i & 1) * r);
+    const uint32_t* block = in + 16 * i;
+    if (kWithV) {
+      const uint32_t* vblock = v + 16 * i;
+      for (size_t k = 0; k < 16; ++k) dst[k] = prev[k] ^ block[k] ^ vblock[k];
+    } else {
+      for (size_t k = 0; k < 16; ++k) dst[k] = prev[k] ^ block[k];
+    }
+    salsa20_8(dst);
+    prev = dst;
+  }
+}
+
+// ROMix on one 128r-byte lane of B. `v` holds n blocks of 32r words, `xy`
+// 64r + 16 words. N is a power of two >= 2, so the loops go two at a time.
+void ro_mix(uint8_t* lane, size_t r, uint64_t n, uint32_t* v, uint32_t* xy) {
+  const size_t words = 32 * r;
+  uint32_t* x = xy;
+  uint32_t* y = xy + words;
+  uint32_t* z = xy + 2 * words;
+  for (size_t k = 0; k < words; ++k) x[k] = load_le32(lane + 4 * k);
+  for (uint64_t i = 0; i < n; i += 2) {
+    std::memcpy(v + i * words, x, 4 * words);
+    block_mix<false>(x, nullptr, y, z, r);
+    std::memcpy(v + (i + 1) * words, y, 4 * words);
+    block_mix<false>(y, nullptr, x, z, r);
+  }
+  const uint64_t mask = n - 1;  // n <= 2^32 under the memory cap: the low word suffices
+  for (uint64_t i = 0; i < n; i += 2) {
+    block_mix<true>(x, v + (x[words - 16] & mask) * words, y, z, r);
+    block_mix<true>(y, v + (y[words - 16] & mask) * words, x, z, r);
+  }
+  for (size_t k = 0; k < words; ++k) store_le32(lane + 4 * k, x[k]);
+}
+
+}  // namespace
+
+Status pbkdf2_hmac_sha256(const uint8_t* password, size_t password_size, const uint8_t* salt,
+                          size_t salt_size, uint32_t iterations, uint8_t* out, size_t out_size) {
+  if (iterations < 1 || iterations > kMaxPbkdf2Iterations) return Status::kInvalidParameters;
+  HmacKey key;
+  if (!key.set(password, password_size)) return Status::kOutOfMemory;
+  return pbkdf2_keyed(key, salt, salt_size, iterations, out, out_size);
+}
+
+Status check_scrypt_parameters(uint64_t n, uint32_t r, uint32_t p) {
+  if (n <= 1 || (n & (n - 1)) != 0 || r < 1 || p < 1) return Status::kInvalidParameters;
+  // OpenSSL (which Python calls) requires n < 2^(16r).
+  if (r < 4 && n >= (uint64_t{1} << (16 * r))) return Status::kInvalidParameters;
+  const uint64_t lane = uint64_t{128} * r;  // at most 2^39: no overflow
+  if (n > kMaxScryptMemory / lane || p > kMaxScryptMemory / lane) return Status::kTooLarge;
+  if (lane * n + lane * p > kMaxScryptMemory) return Status::kTooLarge;
+  return Status::kOk;
+}
+
+Status scrypt(const uint8_t* password, size_t password_size, const uint8_t* salt, size_t salt_size,
+              uint64_t n, uint32_t r, uint32_t p, uint8_t* out, size_t out_size) {
+  const Status checked = check_scrypt_parameters(n, r, p);
+  if (checked != Status::kOk) return checked;
+  const size_t lane = size_t{128} * r;
+  // SecureBuffer wipes B, V and the X/Y/Z scratch before freeing them.
+  SecureBuffer b, v, xy;
+  if (!b.allocate(lane * p) || !v.allocate(lane * static_cast<size_t>(n)) ||
+      !xy.allocate((size_t{64} * r + 16) * sizeof(uint32_t)))
+    return Status::kOutOfMemory;
+  HmacKey key;
+  if (!key.set(password, password_size)) return Status::kOutOfMemory;
+  Status status = pbkdf2_keyed(key, salt, salt_size, 1, b.data(), b.size());
+  if (status != Status::kOk) return status;
+  // calloc'd memory has no declared type; it is used as words from here on.
+  uint32_t* v_words = reinterpret_cast<uint32_t*>(v.data());
+  uint32_t* xy_words = reinterpret_cast<uint32_t*>(xy.data());
+  for (uint32_t i = 0; i < p; ++i) ro_mix(b.data() + lane * i, r, n, v_words, xy_words);
+  return pbkdf2_keyed(key, b.data(), b.size(), 1, out, out_size);
+}
+
+}  // namespace fernet
