@@ -203,17 +203,21 @@ function updateAnatomy() {
   checks.replaceChildren();
   const text = $('token-in').value.trim() ? $('token-in').value : $('token-out').value;
   if (text.trim() === '') return;
-  const row = (name, ...values) => {
+  // A value given as parts may break only between its parts (a timestamp
+  // must never wrap in the middle of a number); others break anywhere.
+  const row = (name, value) => {
     const tr = body.insertRow();
     tr.insertCell().textContent = name;
     const cell = tr.insertCell();
-    // Each value stays on one line (a timestamp must not wrap mid-number).
-    values.forEach((value, i) => {
-      if (i > 0) cell.append(' ');
-      if (values.length === 1) cell.textContent = value;
-      else cell.append(Object.assign(document.createElement('span'), { className: 'nowrap', textContent: value }));
+    if (typeof value === 'string') {
+      cell.textContent = value;
+      return;
+    }
+    cell.className = 'words';
+    value.forEach((part, i) => {
+      if (i > 0) cell.append(document.createElement('wbr'));
+      cell.append(Object.assign(document.createElement('span'), { className: 'nowrap', textContent: part }));
     });
-    if (values.length > 1) cell.className = 'words';
   };
   const check = (passed, message) => {
     const li = document.createElement('li');
@@ -226,8 +230,9 @@ function updateAnatomy() {
   const parts = parseToken(token);
   if (parts.problem) return check(false, `Token format: ${notATokenReason(token) ?? parts.problem}`);
   row('Version', `0x${parts.version.toString(16)}`);
-  const [iso, seconds] = describeTime(parts.timestamp).split(' (');
-  row('Timestamp', iso, seconds ? `(${seconds}` : '');
+  // "2023-11-14T22:13:20Z (1700000000)": may break after the date and before
+  // the seconds.
+  row('Timestamp', describeTime(parts.timestamp).split(/(?=T\d)|(?<= )/));
   row('IV', hex(parts.iv));
   row('Ciphertext', `${parts.ciphertextLength} bytes`);
   row('HMAC-SHA256', hex(parts.hmac));
