@@ -390,7 +390,7 @@ async function onFile(op) {
   job = current;
   setBusy(true);
   $('file-progress').value = 0;
-  say('file-message', `${op === 'encrypt' ? 'Encrypting' : 'Decrypting'} ${file.name}…`);
+  say('file-message', `${op === 'encrypt' ? 'Encrypting' : 'Decrypting'} ${file.name}…`, 'busy');
   const result = await runInWorker(current, { op, key, file, handle });
   if (result.cancelled) endWorker(current.worker);
   else current.worker.terminate();

@@ -161,6 +161,9 @@ test('without JavaScript the page says so, and its buttons are disabled', async 
   await session.send('Emulation.setScriptExecutionDisabled', { value: true });
   await noScript.goto(origin);
   await expect(noScript.isVisible('.noscript')).resolves.toBe(true);
+  await expect(noScript.isVisible('#status')).resolves.toBe(false); // no "Loading…" beside it
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await noScript.screenshot({ path: path.join(ARTIFACTS, 'demo-noscript-desktop.png') });
   const live = await noScript.$$eval('button', (buttons) => buttons.filter((b) => !b.disabled).map((b) => b.id));
   expect(live).toEqual([]);
   await noScript.close();
@@ -175,6 +178,9 @@ test('if the module cannot load, the page says so and the buttons stay disabled'
   const live = await broken.$$eval('button', (buttons) => buttons.filter((b) => !b.disabled).map((b) => b.id));
   expect(live).toEqual([]);
   await expectAccessible(broken, 'load failure');
+  await broken.setViewportSize({ width: 390, height: 700 });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await broken.screenshot({ path: path.join(ARTIFACTS, 'demo-load-failure-phone.png') });
   await broken.close();
   problems.splice(0); // the browser logs the blocked request itself
 });
@@ -484,6 +490,8 @@ test('files: cancel, a clean retry after the worker fails to load, and another f
   await page.waitForFunction(() => document.getElementById('file-progress').value > 0);
   await expect(page.evaluate(() => document.activeElement.id)).resolves.toBe('encrypt-file');
   await expectAccessible(page, 'file job running');
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.locator('#files-title').locator('xpath=..').screenshot({ path: path.join(ARTIFACTS, 'demo-file-job-desktop.png') });
   await page.focus('#cancel-file');
   await fileJob(() => page.keyboard.press('Enter'));
   await expect(message('file-message')).resolves.toBe('Cancelled encrypting big-60.bin; nothing was saved.');
