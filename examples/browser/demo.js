@@ -159,7 +159,9 @@ function clearKeyDependents() {
   clearEncryptResult();
   clearDecryptResult();
   clearRotationResult();
-  if (!job) {
+  // A result waiting for download was made with the old key: it goes. (A
+  // file already saved, or a file merely selected, stays as said.)
+  if (!job && download !== null) {
     releaseDownload();
     clear('file-message');
   }
@@ -260,7 +262,7 @@ function updateAnatomy() {
 // cancelled job cannot leave a stuck worker behind for the next one.
 let job = null;
 let selectedFile = null;
-let download = null; // { url, link } while a result waits in memory
+let download = null; // { url } while a result waits in memory
 
 const fileButtons = () => [$('encrypt-file'), $('decrypt-file')];
 // aria-disabled rather than disabled: a disabled button loses focus (to

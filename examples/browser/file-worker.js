@@ -37,12 +37,13 @@ async function* chunks(file, phase) {
   let done = 0;
   let reported = 0;
   let reader;
+  let byob = true;
   try {
     reader = file.stream().getReader({ mode: 'byob' });
   } catch {
-    reader = file.stream().getReader(); // a browser without byte streams
+    byob = false; // a browser whose Blob streams are not byte streams
+    reader = file.stream().getReader();
   }
-  const byob = reader instanceof ReadableStreamBYOBReader;
   try {
     for (;;) {
       if (stop.signal.aborted) throw stop.signal.reason;
