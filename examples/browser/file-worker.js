@@ -1,74 +1,193 @@
-// Encrypts and decrypts files off the main thread with the streaming API,
-// so large files neither freeze the page nor need to fit in wasm memory.
-// In:  { op: 'encrypt' | 'decrypt', key, file }
-// Out: { progress, phase } while working, then { ok: true, blob } or { ok: false, error }.
+// Encrypts and decrypts files off the main thread with the streaming API, so
+// large files neither freeze the page nor need to fit in wasm memory. The page
+// starts one worker per job and ends it afterwards, so a failed or cancelled
+// job leaves nothing behind for the next one.
+// In:  { op: 'encrypt' | 'decrypt', key, file, handle? } to start;
+//      { cancel: true } to stop (the output file, if any, is discarded).
+// Out: { progress, phase } while working, then { ok: true, size, blob? } or
+//      { ok: false, error: { kind, message } }.
+// With a FileSystemFileHandle (File System Access) the output streams straight
+// to that file and nothing is collected in memory; without one it is
+// collected into a Blob for a download link.
 import { ready, Fernet, InvalidToken } from '/fernet.mjs';
+import { notATokenStart } from '/anatomy.js';
 
 const loaded = ready();
+const stop = new AbortController();
 
-function reporting(total, phase) {
+class NotAToken extends Error {}
+
+// Python's decoder skips whitespace and quotes anywhere in a token (a token
+// file saved with a final newline, wrapped lines, a quoted repr), so the
+// demo drops those bytes before the library's strict decoder sees them.
+const IGNORED = new Uint8Array(256);
+for (const c of '\t\n\r\f\v "\'') IGNORED[c.charCodeAt(0)] = 1;
+
+// The file's bytes, chunk by chunk, with progress. Reads into two buffers
+// handed back and forth instead of a new ArrayBuffer per chunk: a 300 MB job
+// would otherwise leave hundreds of MB of garbage for the collector, which is
+// most of what the browser's memory growth was. Each chunk must be used
+// before the next is asked for; if one were kept, the read that reuses its
+// buffer transfers (detaches) it, so a kept chunk reads as empty, never as
+// other bytes (and a token then fails its HMAC).
+const CHUNK = 256 * 1024;
+async function* chunks(file, phase) {
+  const spare = [new ArrayBuffer(CHUNK), new ArrayBuffer(CHUNK)];
+  let turn = 0;
   let done = 0;
   let reported = 0;
-  return new TransformStream({
-    transform(chunk, controller) {
-      done += chunk.length;
-      if (done - reported > total / 100 || done === total) {
-        reported = done;
-        self.postMessage({ progress: total === 0 ? 1 : done / total, phase });
+  let reader;
+  let byob = true;
+  try {
+    reader = file.stream().getReader({ mode: 'byob' });
+  } catch {
+    byob = false; // a browser whose Blob streams are not byte streams
+    reader = file.stream().getReader();
+  }
+  try {
+    for (;;) {
+      if (stop.signal.aborted) throw stop.signal.reason;
+      const { done: end, value } = byob ? await reader.read(new Uint8Array(spare[turn])) : await reader.read();
+      if (end) break;
+      if (byob) {
+        spare[turn] = value.buffer;
+        turn ^= 1;
       }
-      controller.enqueue(chunk);
+      done += value.length;
+      if (done - reported > file.size / 100) {
+        reported = done;
+        self.postMessage({ progress: done / file.size, phase });
+      }
+      yield value;
+    }
+    self.postMessage({ progress: 1, phase });
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+// One pass over a token file, for decryptStream (which makes two: verify,
+// then decrypt), without the bytes Python would skip.
+function tokenPass(file, phase) {
+  const source = chunks(file, phase);
+  return new ReadableStream({
+    async pull(controller) {
+      for (;;) {
+        const { done, value } = await source.next();
+        if (done) return controller.close();
+        let keep = 0;
+        for (let i = 0; i < value.length; i++) if (IGNORED[value[i]] === 0) value[keep++] = value[i];
+        if (keep > 0) return controller.enqueue(value.subarray(0, keep));
+      }
     },
-  });
+    cancel() {
+      return source.return();
+    },
+  }, { highWaterMark: 0 });
 }
 
-// Token files written by hand or by `echo` often end in a line break; the
-// library's decoder is strict, so the demo leaves exactly that out.
-async function withoutTrailingNewline(file) {
-  const tail = new Uint8Array(await file.slice(-2).arrayBuffer());
-  let cut = 0;
-  if (tail.at(-1) === 0x0a) cut = tail.at(-2) === 0x0d ? 2 : 1;
-  return cut === 0 ? file : file.slice(0, file.size - cut);
+// The first characters of the token file with ignorable bytes dropped, and
+// the file's size without trailing ones, to tell "not a token" from "fails".
+async function head(file) {
+  const bytes = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
+  const kept = bytes.filter((b) => IGNORED[b] === 0);
+  const tail = new Uint8Array(await file.slice(-64).arrayBuffer());
+  let trailing = 0;
+  while (trailing < tail.length && IGNORED[tail[tail.length - 1 - trailing]] === 1) trailing++;
+  return { text: new TextDecoder('latin1').decode(kept.subarray(0, 64)), size: file.size - trailing };
 }
 
-// Collects a stream into a Blob, in pieces the browser may keep on disk. (A
-// Response would do this too, but it turns the stream's InvalidToken into a
-// generic network error.)
-async function toBlob(stream) {
+// Where the output goes: a file (written through the browser's temporary
+// file, which only replaces the chosen one on close; abort discards it), or
+// a Blob, in pieces the browser may keep on disk.
+async function fileSink(handle) {
+  const writable = await handle.createWritable();
+  let size = 0;
+  return {
+    write: async (bytes) => {
+      size += bytes.length;
+      if (bytes.length !== 0) await writable.write(bytes);
+    },
+    close: async () => {
+      await writable.close();
+      return { ok: true, size };
+    },
+    abort: (error) => writable.abort(error).catch(() => {}),
+  };
+}
+function blobSink() {
   const pieces = [];
   let parts = [];
   let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    size += value.length;
-    if (size >= 2 ** 26) {
-      pieces.push(new Blob(parts));
-      parts = [];
-      size = 0;
-    }
-  }
-  return new Blob([...pieces, ...parts]);
+  return {
+    write: async (bytes) => {
+      parts.push(bytes);
+      size += bytes.length;
+      if (size >= 2 ** 26) {
+        pieces.push(new Blob(parts));
+        parts = [];
+        size = 0;
+      }
+    },
+    close: async () => {
+      const blob = new Blob([...pieces, ...parts]);
+      return { ok: true, size: blob.size, blob };
+    },
+    abort: async () => {},
+  };
 }
 
-self.onmessage = async ({ data: { op, key, file } }) => {
+async function run({ op, key, file, handle }) {
+  await loaded;
+  const fernet = new Fernet(key);
+  if (op === 'decrypt') {
+    const start = await head(file);
+    const reason = notATokenStart(start.text, start.size);
+    if (reason !== null) throw new NotAToken(reason);
+  }
+  const sink = handle ? await fileSink(handle) : blobSink();
   try {
-    await loaded;
-    const fernet = new Fernet(key);
-    let output;
     if (op === 'encrypt') {
-      output = file.stream().pipeThrough(reporting(file.size, 'Encrypting')).pipeThrough(fernet.encryptStream());
+      const encryptor = fernet.encryptor();
+      try {
+        for await (const chunk of chunks(file, 'Encrypting')) await sink.write(encryptor.update(chunk));
+      } catch (error) {
+        encryptor.destroy();
+        throw error;
+      }
+      await sink.write(encryptor.finish());
     } else {
-      const token = await withoutTrailingNewline(file);
       let pass = 0;
-      // decryptStream reads the token twice: first to verify it, then to decrypt it.
-      output = fernet.decryptStream(() => token.stream()
-        .pipeThrough(reporting(token.size, pass++ === 0 ? 'Verifying' : 'Decrypting')));
+      const output = fernet.decryptStream(() => tokenPass(file, pass++ === 0 ? 'Verifying' : 'Decrypting'));
+      const reader = output.getReader();
+      try {
+        for (;;) {
+          if (stop.signal.aborted) throw stop.signal.reason;
+          const { done, value } = await reader.read();
+          if (done) break;
+          await sink.write(value);
+        }
+      } catch (error) {
+        reader.cancel(error).catch(() => {});
+        throw error;
+      }
     }
-    self.postMessage({ ok: true, blob: await toBlob(output) });
+    return await sink.close();
   } catch (error) {
-    const kind = error instanceof InvalidToken ? 'InvalidToken' : error.name;
+    await sink.abort(error);
+    throw error;
+  }
+}
+
+self.onmessage = async ({ data }) => {
+  if (data.cancel) {
+    stop.abort(new DOMException('Cancelled', 'AbortError'));
+    return;
+  }
+  try {
+    self.postMessage(await run(data));
+  } catch (error) {
+    const kind = error instanceof InvalidToken ? 'InvalidToken' : error instanceof NotAToken ? 'NotAToken' : error.name;
     self.postMessage({ ok: false, error: { kind, message: error.message } });
   }
 };

@@ -14,6 +14,7 @@ const ROUTES = {
   '/': join(here, 'index.html'),
   '/index.html': join(here, 'index.html'),
   '/demo.css': join(here, 'demo.css'),
+  '/boot.js': join(here, 'boot.js'),
   '/demo.js': join(here, 'demo.js'),
   '/anatomy.js': join(here, 'anatomy.js'),
   '/file-worker.js': join(here, 'file-worker.js'),
