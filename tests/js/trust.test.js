@@ -426,6 +426,25 @@ describe('callbacks and cancellation', () => {
     expect(fs.readdirSync(dir)).toEqual(['in']);
   });
 
+  test('kill -9 during a decryption leaves at most verified plaintext on disk', async () => {
+    const { spawn } = require('node:child_process');
+    const message = crypto.randomBytes(48 * 2 ** 20);
+    fs.writeFileSync(path.join(dir, 'in'), fernet.encrypt(message));
+    fs.writeFileSync(path.join(dir, 'key'), keyText);
+    for (const delay of [300, 1500, 3000]) {
+      const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'fernet.mjs'), 'decrypt',
+        path.join(dir, 'in'), '-o', path.join(dir, 'out'), '--key-file', path.join(dir, 'key'), '--force']);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('close', resolve));
+      for (const name of fs.readdirSync(dir).filter((n) => n !== 'in' && n !== 'key')) {
+        const left = fs.readFileSync(path.join(dir, name));
+        expect(left.equals(message.subarray(0, left.length))).toBe(true);
+        fs.rmSync(path.join(dir, name));
+      }
+    }
+  }, 120_000);
+
   test('no overwrite without force, a dangling symlink included', async () => {
     const input = path.join(dir, 'in');
     fs.writeFileSync(input, 'plain');
