@@ -28,14 +28,38 @@ extern "C" void stackRestore(uintptr_t);
 
 // Emscripten's libc copies large blocks by calling out to JS
 // (HEAPU8.copyWithin), a method user code can replace, while C++ holds
-// secrets. With bulk memory these are single wasm instructions instead.
+// secrets. These never leave wasm: short runs (most of the core's copies are
+// a block or two) in a plain loop, longer ones as one bulk-memory instruction.
 // (AddressSanitizer builds keep its own checked versions.)
 #if !defined(__has_feature) || !__has_feature(address_sanitizer)
-extern "C" void* memcpy(void* __restrict dest, const void* __restrict src, size_t n) {
-  return __builtin_memcpy(dest, src, n);
+namespace {
+constexpr size_t kShortRun = 64;
 }
-extern "C" void* memmove(void* dest, const void* src, size_t n) { return __builtin_memmove(dest, src, n); }
-extern "C" void* memset(void* dest, int value, size_t n) { return __builtin_memset(dest, value, n); }
+extern "C" __attribute__((no_builtin)) void* memcpy(void* __restrict dest, const void* __restrict src,
+                                                     size_t n) {
+  if (n >= kShortRun) return __builtin_memcpy(dest, src, n);
+  auto* d = static_cast<unsigned char*>(dest);
+  const auto* s = static_cast<const unsigned char*>(src);
+  while (n-- != 0) *d++ = *s++;
+  return dest;
+}
+extern "C" __attribute__((no_builtin)) void* memmove(void* dest, const void* src, size_t n) {
+  if (n >= kShortRun) return __builtin_memmove(dest, src, n);
+  auto* d = static_cast<unsigned char*>(dest);
+  const auto* s = static_cast<const unsigned char*>(src);
+  if (d < s) {
+    while (n-- != 0) *d++ = *s++;
+  } else {
+    while (n-- != 0) d[n] = s[n];
+  }
+  return dest;
+}
+extern "C" __attribute__((no_builtin)) void* memset(void* dest, int value, size_t n) {
+  if (n >= kShortRun) return __builtin_memset(dest, value, n);
+  auto* d = static_cast<unsigned char*>(dest);
+  while (n-- != 0) *d++ = static_cast<unsigned char>(value);
+  return dest;
+}
 #endif
 
 namespace {

@@ -87,7 +87,7 @@ Status verify_token(const uint8_t* keys, size_t key_count, const uint8_t* token,
       [&](size_t k, bool* match) {
         return signature_matches(keys + k * kKeySize, data, *raw_size, match);
       },
-      previous, last, key_index);
+      previous, last, /*padding_checked_later=*/true, key_index);
   if (status != Status::kOk) return status;
   return *key_index == key_count ? Status::kInvalidToken : Status::kOk;
 }
@@ -205,7 +205,8 @@ Status decrypt(const uint8_t* keys, size_t key_count, const uint8_t* token, size
     const size_t ciphertext_size = raw_size - kHeaderSize - kHmacSize;
     status = internal::aes_cbc(keys + k * kKeySize, MBEDTLS_AES_DECRYPT, internal::header_iv(raw),
                                ciphertext, ciphertext_size);
-    // choose_key checked this padding already; the check stays as a guard.
+    // choose_key checked this padding unless this is the last key, whose
+    // padding is decided here.
     const size_t pad =
         status == Status::kOk ? pkcs7_pad_length(ciphertext + ciphertext_size - kBlockSize) : 0;
     if (status == Status::kOk && pad == 0) status = Status::kInvalidToken;

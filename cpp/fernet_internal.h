@@ -115,15 +115,24 @@ Status final_padding_valid(const uint8_t* key, const uint8_t previous[kBlockSize
 // share a signing half). `mac_matches(k, &match)` returns a Status and sets
 // `match`; it must compare in constant time and wipe the MAC it computed.
 // *index is key_count when no key fits (kOk is still returned).
+// `padding_checked_later`: the caller decrypts the whole token at once and
+// checks its padding itself, so the last key, which no other could replace,
+// needs no separate check (one key schedule less for a single Fernet). A
+// stream's first pass must decide on padding itself: it passes false.
 template <typename MacMatches>
 Status choose_key(const uint8_t* keys, size_t key_count, MacMatches&& mac_matches,
-                  const uint8_t previous[kBlockSize], const uint8_t last[kBlockSize], size_t* index) {
+                  const uint8_t previous[kBlockSize], const uint8_t last[kBlockSize],
+                  bool padding_checked_later, size_t* index) {
   *index = key_count;
   for (size_t k = 0; k < key_count; ++k) {
     bool match = false;
     Status status = mac_matches(k, &match);
     if (status != Status::kOk) return status;
     if (!match) continue;
+    if (padding_checked_later && k + 1 == key_count) {
+      *index = k;
+      return Status::kOk;
+    }
     bool valid = false;
     status = final_padding_valid(keys + k * kKeySize, previous, last, &valid);
     if (status != Status::kOk) return status;

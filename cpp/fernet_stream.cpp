@@ -298,7 +298,7 @@ Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
         secure_zero(mac, sizeof mac);  // the MAC of attacker-chosen data is not left behind
         return ok ? Status::kOk : Status::kOutOfMemory;
       },
-      previous_cipher_, last_cipher_, &match);
+      previous_cipher_, last_cipher_, /*padding_checked_later=*/false, &match);
   if (status != Status::kOk) return fail(status);
   if (match == key_count_ || (decrypt_ && match != decrypt_index_)) return fail();
   if (decrypt_) {

@@ -53,9 +53,10 @@ export function message(data) {
 export function token(value) {
   if (typeof value === 'string') {
     if (value.length > MAX_TOKEN_LENGTH) throw tooLarge('token', MAX_TOKEN_LENGTH);
-    // Text with other characters than ASCII cannot be a token: refused
-    // before wasm memory is reserved for it.
-    if (hasNonAscii(value)) throw new InvalidToken();
+    // Text with other characters than ASCII cannot be a token: a long one is
+    // refused before wasm memory is reserved for it (a short one is refused
+    // by the core call, which reserves one byte a character).
+    if (value.length > DIRECT_STRING_LENGTH && hasNonAscii(value)) throw new InvalidToken();
     return value;
   }
   if (isBytes(value)) {

@@ -176,7 +176,12 @@ export function call(operation, request, read, ...numbers) {
     used = inputOffset + inputRoom;
     refreshViews();
     if (fieldView[c.FIELD_CAPACITY] < used) {
-      const status = guarded(c, () => c.reserve(used));
+      let status;
+      try {
+        status = c.reserve(used);
+      } catch (error) {
+        recoverFrom(c, error);
+      }
       refreshViews();
       if (status !== c.STATUS_OK) return fail(status);
     }
@@ -198,7 +203,12 @@ export function call(operation, request, read, ...numbers) {
     const checkTtl = request.ttl !== undefined && request.ttl !== null;
     writeU64(c.FIELD_TTL, checkTtl ? request.ttl : 0);
     fieldView[c.FIELD_CHECK_TTL] = checkTtl ? 1 : 0;
-    const status = guarded(c, () => apply(c[operation], c, numbers));
+    let status;
+    try {
+      status = apply(c[operation], c, numbers);
+    } catch (error) {
+      recoverFrom(c, error);
+    }
     refreshViews();
     if (status !== c.STATUS_OK) return fail(status);
     output = fieldView[c.FIELD_OUTPUT_ADDRESS];
@@ -219,16 +229,12 @@ export function call(operation, request, read, ...numbers) {
 
 const EMPTY = new NativeUint8Array(0);
 
-// Calls into wasm. A JS exception (or a trap) that unwinds through C++ skips
-// its cleanup: the core then resets its stack, wipes it, and wipes and frees
-// what the aborted call allocated, including the exchange area.
-function guarded(c, enter) {
-  try {
-    return enter();
-  } catch (error) {
-    c.recover();
-    throw error;
-  }
+// A JS exception (or a trap) that unwound through C++ skipped its cleanup:
+// the core resets its stack, wipes it, and wipes and frees what the aborted
+// call allocated, including the exchange area; then the error goes on.
+function recoverFrom(c, error) {
+  c.recover();
+  throw error;
 }
 
 /** Output readers for operations whose result is in the fields. */
