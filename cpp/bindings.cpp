@@ -300,37 +300,38 @@ T& object(uint32_t handle) {
   return *reinterpret_cast<T*>(static_cast<uintptr_t>(handle));
 }
 
+// A stream step that writes at most `room` bytes of output.
+template <typename Step>
+int stream_step(size_t room, Step&& step) {
+  uint8_t* out = nullptr;
+  Status status = output_room(room, &out);
+  size_t written = 0;
+  if (status == Status::kOk) status = step(out, &written);
+  return finish_output(status, written);
+}
+
 int encryptor_start(uint32_t handle) {
   begin();
   if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
-  uint8_t* out = nullptr;
-  Status status = output_room(fernet::StreamEncryptor::max_update_output(fernet::kHeaderSize), &out);
-  size_t written = 0;
-  if (status == Status::kOk)
-    status = object<fernet::StreamEncryptor>(handle).start(keys(), u64(kTimeLow), iv(), out, &written);
-  return finish_output(status, written);
+  return stream_step(fernet::StreamEncryptor::max_update_output(fernet::kHeaderSize), [&](uint8_t* out, size_t* n) {
+    return object<fernet::StreamEncryptor>(handle).start(keys(), u64(kTimeLow), iv(), out, n);
+  });
 }
 
 int encryptor_update(uint32_t handle) {
   begin();
   if (!inputs_fit()) return fail(Status::kTooLarge);
-  uint8_t* out = nullptr;
-  Status status = output_room(fernet::StreamEncryptor::max_update_output(fields[kInputSize]), &out);
-  size_t written = 0;
-  if (status == Status::kOk)
-    status = object<fernet::StreamEncryptor>(handle).update(input(), fields[kInputSize], out, &written);
-  return finish_output(status, written);
+  const size_t size = fields[kInputSize];
+  return stream_step(fernet::StreamEncryptor::max_update_output(size), [&](uint8_t* out, size_t* n) {
+    return object<fernet::StreamEncryptor>(handle).update(input(), size, out, n);
+  });
 }
 
 int encryptor_finish(uint32_t handle) {
   begin();
-  fields[kInputSize] = 0;
-  if (!inputs_fit()) return fail(Status::kTooLarge);
-  uint8_t* out = nullptr;
-  Status status = output_room(fernet::StreamEncryptor::kMaxFinishOutput, &out);
-  size_t written = 0;
-  if (status == Status::kOk) status = object<fernet::StreamEncryptor>(handle).finish(out, &written);
-  return finish_output(status, written);
+  return stream_step(fernet::StreamEncryptor::kMaxFinishOutput, [&](uint8_t* out, size_t* n) {
+    return object<fernet::StreamEncryptor>(handle).finish(out, n);
+  });
 }
 
 int verifier_start(uint32_t handle) {
@@ -370,23 +371,17 @@ int decryptor_start(uint32_t handle, uint32_t verifier) {
 int decryptor_update(uint32_t handle) {
   begin();
   if (!inputs_fit()) return fail(Status::kTooLarge);
-  uint8_t* out = nullptr;
-  Status status = output_room(fernet::VerifiedDecryptor::max_update_output(fields[kInputSize]), &out);
-  size_t written = 0;
-  if (status == Status::kOk)
-    status = object<fernet::VerifiedDecryptor>(handle).update(input(), fields[kInputSize], out, &written);
-  return finish_output(status, written);
+  const size_t size = fields[kInputSize];
+  return stream_step(fernet::VerifiedDecryptor::max_update_output(size), [&](uint8_t* out, size_t* n) {
+    return object<fernet::VerifiedDecryptor>(handle).update(input(), size, out, n);
+  });
 }
 
 int decryptor_finish(uint32_t handle) {
   begin();
-  fields[kInputSize] = 0;
-  if (!inputs_fit()) return fail(Status::kTooLarge);
-  uint8_t* out = nullptr;
-  Status status = output_room(fernet::VerifiedDecryptor::kMaxFinishOutput, &out);
-  size_t written = 0;
-  if (status == Status::kOk) status = object<fernet::VerifiedDecryptor>(handle).finish(out, &written);
-  return finish_output(status, written);
+  return stream_step(fernet::VerifiedDecryptor::kMaxFinishOutput, [&](uint8_t* out, size_t* n) {
+    return object<fernet::VerifiedDecryptor>(handle).finish(out, n);
+  });
 }
 
 // ---- keys from passwords (cpp/kdf.h) ----------------------------------------
