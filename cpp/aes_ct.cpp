@@ -1,0 +1,370 @@
+// Constant-time AES-128 for mbedTLS's MBEDTLS_AES_ALT hook (context in aes_alt.h).
+//
+// mbedTLS's own AES looks up 256-entry S-box/T-tables indexed by key and data bytes, so
+// which cache lines it touches depends on secrets. This one never indexes memory with a
+// secret: the S-box is computed in a tower-field representation with 16-entry byte shuffles
+// (Hamburg's vector-permute idea; wasm i8x16.swizzle, x86 pshufb), whose "index" is a
+// register operand, not an address. The 16-entry tables and their derivation are in
+// aes_ct_tables.h / scripts/aes_ct_tables.py. There are no branches on secrets either; the
+// key schedule uses the same S-box.
+//
+// The state stays in the shuffle-friendly encoding between rounds: the output tables already
+// produce the next round's encoding, MixColumns and ShiftRows are byte moves and XORs (which
+// commute with a linear encoding), and the round keys are stored pre-encoded, with the S-box's
+// constant folded in. Only the first and the last round convert.
+//
+// Three builds of the same algorithm, chosen by the compiler's target:
+//   WebAssembly SIMD128 (the shipped build, -msimd128), x86 SSSE3 (native tests and fuzzers),
+//   and portable scalar code whose shuffle is a constant-time select over all 16 entries.
+
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+#include "mbedtls/aes.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "mbedtls/platform_util.h"
+#include "aes_ct_tables.h"
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define FERNET_AES_WASM 1
+#elif defined(__SSSE3__)
+#include <tmmintrin.h>
+#define FERNET_AES_SSSE3 1
+#endif
+
+namespace {
+
+using fernet_aes_ct::Table;
+
+// ---- A 16-byte vector with the few operations the cipher needs --------------------------
+// lookup(t, idx): lane n is t[idx[n]] for idx[n] < 16, and 0 for idx[n] >= 0x80 (the only
+// index values that occur); both wasm swizzle and pshufb behave so.
+#if FERNET_AES_WASM
+struct V {
+  v128_t v;
+};
+inline V load(const uint8_t* p) { return {wasm_v128_load(p)}; }
+inline void store(uint8_t* p, V a) { wasm_v128_store(p, a.v); }
+inline V tab(const Table& t) { return load(t.b); }
+inline V operator^(V a, V b) { return {wasm_v128_xor(a.v, b.v)}; }
+inline V low_nibbles(V a) { return {wasm_v128_and(a.v, wasm_i8x16_splat(0x0f))}; }
+inline V high_nibbles(V a) { return {wasm_u8x16_shr(a.v, 4)}; }
+inline V lookup(V t, V idx) { return {wasm_i8x16_swizzle(t.v, idx.v)}; }
+inline V splat(uint8_t b) { return {wasm_i8x16_splat(static_cast<int8_t>(b))}; }
+#elif FERNET_AES_SSSE3
+struct V {
+  __m128i v;
+};
+inline V load(const uint8_t* p) { return {_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))}; }
+inline void store(uint8_t* p, V a) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), a.v); }
+inline V tab(const Table& t) { return load(t.b); }
+inline V operator^(V a, V b) { return {_mm_xor_si128(a.v, b.v)}; }
+inline V low_nibbles(V a) { return {_mm_and_si128(a.v, _mm_set1_epi8(0x0f))}; }
+inline V high_nibbles(V a) { return {_mm_and_si128(_mm_srli_epi16(a.v, 4), _mm_set1_epi8(0x0f))}; }
+inline V lookup(V t, V idx) { return {_mm_shuffle_epi8(t.v, idx.v)}; }
+inline V splat(uint8_t b) { return {_mm_set1_epi8(static_cast<char>(b))}; }
+#else
+struct V {
+  uint8_t b[16];
+};
+inline V load(const uint8_t* p) {
+  V r;
+  std::memcpy(r.b, p, 16);
+  return r;
+}
+inline void store(uint8_t* p, V a) { std::memcpy(p, a.b, 16); }
+inline V tab(const Table& t) { return load(t.b); }
+inline V operator^(V a, V b) {
+  for (int n = 0; n < 16; ++n) a.b[n] = static_cast<uint8_t>(a.b[n] ^ b.b[n]);
+  return a;
+}
+inline V low_nibbles(V a) {
+  for (int n = 0; n < 16; ++n) a.b[n] = static_cast<uint8_t>(a.b[n] & 0x0f);
+  return a;
+}
+inline V high_nibbles(V a) {
+  for (int n = 0; n < 16; ++n) a.b[n] = static_cast<uint8_t>(a.b[n] >> 4);
+  return a;
+}
+// Reads every entry and keeps the one whose position equals the index (masks, no branch
+// and no address depending on the index).
+inline V lookup(V t, V idx) {
+  V r;
+  for (int n = 0; n < 16; ++n) {
+    uint32_t acc = 0;
+    for (uint32_t e = 0; e < 16; ++e) {
+      uint32_t diff = idx.b[n] ^ e;
+      uint32_t equal = ((diff | (0u - diff)) >> 31) ^ 1u;  // 1 if idx == e
+      acc |= t.b[e] & (0u - equal);
+    }
+    r.b[n] = static_cast<uint8_t>(acc);
+  }
+  return r;
+}
+inline V splat(uint8_t b) {
+  V r;
+  std::memset(r.b, b, 16);
+  return r;
+}
+#endif
+
+// Byte moves with constant masks (a lookup whose table is the data). The state is AES's
+// column-major 4x4 matrix: byte 4c + r is row r of column c.
+constexpr Table kShiftRows = {{0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11}};
+constexpr Table kInvShiftRows = {{0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3}};
+// Within each column: lane r takes row r+1, r+2, r+3 (mod 4).
+constexpr Table kRot1 = {{1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12}};
+constexpr Table kRot2 = {{2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13}};
+constexpr Table kRot3 = {{3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14}};
+// Key schedule: RotWord of the last word into every word, and word shifts with zero fill.
+constexpr Table kRotLastWord = {{13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12}};
+constexpr Table kWordsUp1 = {{0x80, 0x80, 0x80, 0x80, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}};
+constexpr Table kWordsUp2 = {{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0, 1, 2, 3, 4, 5, 6, 7}};
+
+inline V permute(V x, const Table& mask) { return lookup(x, tab(mask)); }
+
+// The encoded inverse: (io, jo) with x^-1 = F[io] ^ G[jo] (see aes_ct_tables.py).
+struct Inverse {
+  V io, jo;
+};
+inline Inverse invert(V e) {
+  const V inv = tab(fernet_aes_ct::k_inv);
+  V k = low_nibbles(e);
+  V i = high_nibbles(e);
+  V j = i ^ k;
+  V ak = lookup(tab(fernet_aes_ct::k_ta), k);
+  V iak = lookup(inv, i) ^ ak;
+  V jak = lookup(inv, j) ^ ak;
+  return {lookup(inv, iak) ^ j, lookup(inv, jak) ^ i};
+}
+inline V output(const Inverse& n, const Table& f, const Table& g) {
+  return lookup(tab(f), n.io) ^ lookup(tab(g), n.jo);
+}
+// A plain byte vector into the encoding of an encryption S-box input, and of an inverse S-box
+// input (the latter is affine: it undoes the S-box's affine step first).
+inline V encode(V x, const Table& lo, const Table& hi) {
+  return lookup(tab(lo), low_nibbles(x)) ^ lookup(tab(hi), high_nibbles(x));
+}
+inline V encode_enc(V x) { return encode(x, fernet_aes_ct::k_enc_lo, fernet_aes_ct::k_enc_hi); }
+inline V encode_dec(V x) { return encode(x, fernet_aes_ct::k_dec_lo, fernet_aes_ct::k_dec_hi); }
+
+// The plain S-box on every byte (key schedule).
+inline V sub_bytes(V x) {
+  return output(invert(encode_enc(x)), fernet_aes_ct::k_s_f, fernet_aes_ct::k_s_g) ^ splat(0x63);
+}
+
+// ---- Block functions ---------------------------------------------------------------
+// Encryption schedule: rk[0] plain, rk[1..9] encoded with the S-box constant folded in
+// (MixColumns maps a constant column c,c,c,c to itself), rk[10] plain with the constant.
+inline V encrypt_block(const unsigned char (*rk)[16], V x) {
+  V e = encode_enc(x ^ load(rk[0]));
+  for (int r = 1; r < 10; ++r) {
+    Inverse n = invert(permute(e, kShiftRows));
+    V a = output(n, fernet_aes_ct::k_e1_f, fernet_aes_ct::k_e1_g);  // S(x) without constant
+    V b = output(n, fernet_aes_ct::k_e2_f, fernet_aes_ct::k_e2_g);  // 2 * the same
+    // MixColumns: 2a[r] ^ 3a[r+1] ^ a[r+2] ^ a[r+3].
+    e = b ^ permute(a ^ b, kRot1) ^ permute(a ^ permute(a, kRot1), kRot2) ^ load(rk[r]);
+  }
+  Inverse n = invert(permute(e, kShiftRows));
+  return output(n, fernet_aes_ct::k_s_f, fernet_aes_ct::k_s_g) ^ load(rk[10]);
+}
+
+// Decryption schedule (FIPS-197's equivalent inverse cipher): dk[0] plain round key 10,
+// dk[1..9] = InvMixColumns(round key 9..1) in the decryption encoding, dk[10] plain round key 0.
+// N blocks at once: they are independent, so the shuffles of one fill the latency of another.
+template <int N>
+inline void decrypt_blocks(const unsigned char (*dk)[16], V* s) {
+  V e[N];
+  for (int b = 0; b < N; ++b) e[b] = encode_dec(s[b] ^ load(dk[0]));
+  for (int r = 1; r < 10; ++r) {
+    V key = load(dk[r]);
+    for (int b = 0; b < N; ++b) {
+      Inverse n = invert(permute(e[b], kInvShiftRows));
+      V t14 = output(n, fernet_aes_ct::k_d14_f, fernet_aes_ct::k_d14_g);
+      V t11 = output(n, fernet_aes_ct::k_d11_f, fernet_aes_ct::k_d11_g);
+      V t13 = output(n, fernet_aes_ct::k_d13_f, fernet_aes_ct::k_d13_g);
+      V t9 = output(n, fernet_aes_ct::k_d9_f, fernet_aes_ct::k_d9_g);
+      // InvMixColumns: 14y[r] ^ 11y[r+1] ^ 13y[r+2] ^ 9y[r+3].
+      e[b] = t14 ^ permute(t11, kRot1) ^ permute(t13, kRot2) ^ permute(t9, kRot3) ^ key;
+    }
+  }
+  V last = load(dk[10]);
+  for (int b = 0; b < N; ++b) {
+    Inverse n = invert(permute(e[b], kInvShiftRows));
+    s[b] = output(n, fernet_aes_ct::k_si_f, fernet_aes_ct::k_si_g) ^ last;
+  }
+}
+
+// ---- Key schedule -------------------------------------------------------------------
+constexpr uint8_t kRcon[10] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36};
+
+// The plain AES-128 round keys.
+void expand_key(const unsigned char key[16], unsigned char rk[11][16]) {
+  V w = load(key);
+  store(rk[0], w);
+  for (int r = 1; r <= 10; ++r) {
+    // Every word gets SubWord(RotWord(last word)) ^ rcon, then the prefix XOR of the
+    // previous key's words: w'[c] = w[0] ^ ... ^ w[c] ^ t.
+    V t = sub_bytes(permute(w, kRotLastWord));
+    uint8_t rcon[16] = {kRcon[r - 1], 0, 0, 0, kRcon[r - 1], 0, 0, 0,
+                        kRcon[r - 1], 0, 0, 0, kRcon[r - 1], 0, 0, 0};
+    t = t ^ load(rcon);
+    w = w ^ permute(w, kWordsUp1);
+    w = w ^ permute(w, kWordsUp2);
+    w = w ^ t;
+    store(rk[r], w);
+  }
+}
+
+// Multiplication by x in GF(2^8), without a branch on the byte.
+inline uint8_t xtime(uint8_t x) {
+  return static_cast<uint8_t>((x << 1) ^ (0x1b & (0u - static_cast<unsigned>(x >> 7))));
+}
+
+void inv_mix_columns(unsigned char block[16]) {
+  uint8_t in[16];
+  std::memcpy(in, block, 16);
+  for (int c = 0; c < 4; ++c) {
+    uint8_t m1[4], m2[4], m4[4], m8[4];
+    for (int r = 0; r < 4; ++r) {
+      m1[r] = in[4 * c + r];
+      m2[r] = xtime(m1[r]);
+      m4[r] = xtime(m2[r]);
+      m8[r] = xtime(m4[r]);
+    }
+    for (int r = 0; r < 4; ++r) {
+      int r1 = (r + 1) & 3, r2 = (r + 2) & 3, r3 = (r + 3) & 3;
+      uint8_t x14 = m8[r] ^ m4[r] ^ m2[r];
+      uint8_t x11 = m8[r1] ^ m2[r1] ^ m1[r1];
+      uint8_t x13 = m8[r2] ^ m4[r2] ^ m1[r2];
+      uint8_t x9 = m8[r3] ^ m1[r3];
+      block[4 * c + r] = static_cast<uint8_t>(x14 ^ x11 ^ x13 ^ x9);
+    }
+    mbedtls_platform_zeroize(m1, sizeof m1);
+    mbedtls_platform_zeroize(m2, sizeof m2);
+    mbedtls_platform_zeroize(m4, sizeof m4);
+    mbedtls_platform_zeroize(m8, sizeof m8);
+  }
+  mbedtls_platform_zeroize(in, sizeof in);
+}
+
+constexpr int kScheduleNone = 0;
+constexpr int kScheduleEncrypt = 1;
+constexpr int kScheduleDecrypt = 2;
+
+int check_key_bits(unsigned int keybits) {
+  // Fernet's keys are 128-bit; the config says so too (MBEDTLS_AES_ONLY_128_BIT_KEY_LENGTH).
+  return keybits == 128 ? 0 : MBEDTLS_ERR_AES_INVALID_KEY_LENGTH;
+}
+
+}  // namespace
+
+extern "C" {
+
+void mbedtls_aes_init(mbedtls_aes_context* ctx) { std::memset(ctx, 0, sizeof *ctx); }
+
+void mbedtls_aes_free(mbedtls_aes_context* ctx) {
+  if (ctx == nullptr) return;
+  mbedtls_platform_zeroize(ctx, sizeof *ctx);
+}
+
+int mbedtls_aes_setkey_enc(mbedtls_aes_context* ctx, const unsigned char* key,
+                           unsigned int keybits) {
+  if (int rc = check_key_bits(keybits)) return rc;
+  expand_key(key, ctx->rk);
+  for (int r = 1; r < 10; ++r) {
+    store(ctx->rk[r], encode_enc(load(ctx->rk[r])) ^ splat(fernet_aes_ct::kEncC63));
+  }
+  store(ctx->rk[10], load(ctx->rk[10]) ^ splat(0x63));
+  ctx->schedule = kScheduleEncrypt;
+  return 0;
+}
+
+int mbedtls_aes_setkey_dec(mbedtls_aes_context* ctx, const unsigned char* key,
+                           unsigned int keybits) {
+  if (int rc = check_key_bits(keybits)) return rc;
+  unsigned char rk[11][16];
+  expand_key(key, rk);
+  std::memcpy(ctx->rk[0], rk[10], 16);
+  for (int r = 1; r < 10; ++r) {
+    inv_mix_columns(rk[10 - r]);
+    // encode_dec includes the affine constant the next inverse S-box needs.
+    store(ctx->rk[r], encode_dec(load(rk[10 - r])));
+  }
+  std::memcpy(ctx->rk[10], rk[0], 16);
+  mbedtls_platform_zeroize(rk, sizeof rk);
+  ctx->schedule = kScheduleDecrypt;
+  return 0;
+}
+
+int mbedtls_internal_aes_encrypt(mbedtls_aes_context* ctx, const unsigned char input[16],
+                                 unsigned char output[16]) {
+  if (ctx->schedule != kScheduleEncrypt) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  store(output, encrypt_block(ctx->rk, load(input)));
+  return 0;
+}
+
+int mbedtls_internal_aes_decrypt(mbedtls_aes_context* ctx, const unsigned char input[16],
+                                 unsigned char output[16]) {
+  if (ctx->schedule != kScheduleDecrypt) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  V s[1] = {load(input)};
+  decrypt_blocks<1>(ctx->rk, s);
+  store(output, s[0]);
+  return 0;
+}
+
+int mbedtls_aes_crypt_ecb(mbedtls_aes_context* ctx, int mode, const unsigned char input[16],
+                          unsigned char output[16]) {
+  if (mode == MBEDTLS_AES_ENCRYPT) return mbedtls_internal_aes_encrypt(ctx, input, output);
+  if (mode == MBEDTLS_AES_DECRYPT) return mbedtls_internal_aes_decrypt(ctx, input, output);
+  return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+}
+
+// In place (input == output) works: every block is read before its output is written.
+int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
+                          unsigned char iv[16], const unsigned char* input,
+                          unsigned char* output) {
+  if (mode != MBEDTLS_AES_ENCRYPT && mode != MBEDTLS_AES_DECRYPT) {
+    return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  }
+  if (length == 0) return 0;  // as mbedTLS: nothing to do, whatever the schedule
+  if (length % 16 != 0) return MBEDTLS_ERR_AES_INVALID_INPUT_LENGTH;
+  if (ctx->schedule != (mode == MBEDTLS_AES_ENCRYPT ? kScheduleEncrypt : kScheduleDecrypt)) {
+    return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  }
+  size_t blocks = length / 16;
+  V chain = load(iv);
+  if (mode == MBEDTLS_AES_ENCRYPT) {
+    for (size_t b = 0; b < blocks; ++b) {
+      chain = encrypt_block(ctx->rk, load(input + 16 * b) ^ chain);
+      store(output + 16 * b, chain);
+    }
+  } else {
+    size_t b = 0;
+    for (; b + 4 <= blocks; b += 4) {
+      V c[4] = {load(input + 16 * b), load(input + 16 * b + 16), load(input + 16 * b + 32),
+                load(input + 16 * b + 48)};
+      V s[4] = {c[0], c[1], c[2], c[3]};
+      decrypt_blocks<4>(ctx->rk, s);
+      store(output + 16 * b, s[0] ^ chain);
+      store(output + 16 * b + 16, s[1] ^ c[0]);
+      store(output + 16 * b + 32, s[2] ^ c[1]);
+      store(output + 16 * b + 48, s[3] ^ c[2]);
+      chain = c[3];
+    }
+    for (; b < blocks; ++b) {
+      V c = load(input + 16 * b);
+      V s[1] = {c};
+      decrypt_blocks<1>(ctx->rk, s);
+      store(output + 16 * b, s[0] ^ chain);
+      chain = c;
+    }
+  }
+  store(iv, chain);
+  return 0;
+}
+
+}  // extern "C"
