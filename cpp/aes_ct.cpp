@@ -221,7 +221,8 @@ void expand_key(const unsigned char key[16], unsigned char rk[11][16]) {
 
 // Multiplication by x in GF(2^8), without a branch on the byte.
 inline uint8_t xtime(uint8_t x) {
-  return static_cast<uint8_t>((x << 1) ^ (0x1b & (0u - static_cast<unsigned>(x >> 7))));
+  unsigned v = x;
+  return static_cast<uint8_t>((v << 1) ^ (0x1bu & (0u - (v >> 7))));
 }
 
 void inv_mix_columns(unsigned char block[16]) {
@@ -251,7 +252,6 @@ void inv_mix_columns(unsigned char block[16]) {
   mbedtls_platform_zeroize(in, sizeof in);
 }
 
-constexpr int kScheduleNone = 0;
 constexpr int kScheduleEncrypt = 1;
 constexpr int kScheduleDecrypt = 2;
 
@@ -264,6 +264,7 @@ int check_key_bits(unsigned int keybits) {
 
 extern "C" {
 
+// Zeroed: no schedule (0) until a setkey call.
 void mbedtls_aes_init(mbedtls_aes_context* ctx) { std::memset(ctx, 0, sizeof *ctx); }
 
 void mbedtls_aes_free(mbedtls_aes_context* ctx) {
