@@ -13,6 +13,11 @@
 // commute with a linear encoding), and the round keys are stored pre-encoded, with the S-box's
 // constant folded in. Only the first and the last round convert.
 //
+// Wiping: the cipher state lives in vector registers (wasm locals, which are not in linear
+// memory). The only copies in memory, the plain round keys while setkey_dec derives its
+// schedule and a block handed to the one-block decryption, are wiped once per call rather
+// than per block, and mbedtls_aes_free wipes the schedule.
+//
 // Three builds of the same algorithm, chosen by the compiler's target:
 //   WebAssembly SIMD128 (the shipped build, -msimd128), x86 SSSE3 (native tests and fuzzers),
 //   and portable scalar code whose shuffle is a constant-time select over all 16 entries.
@@ -314,6 +319,7 @@ int mbedtls_internal_aes_decrypt(mbedtls_aes_context* ctx, const unsigned char i
   V s[1] = {load(input)};
   decrypt_blocks<1>(ctx->rk, s);
   store(output, s[0]);
+  mbedtls_platform_zeroize(s, sizeof s);  // may live in memory (the wasm stack)
   return 0;
 }
 
@@ -356,13 +362,17 @@ int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
       store(output + 16 * b + 48, s[3] ^ c[2]);
       chain = c[3];
     }
+    // The last 0-3 blocks one at a time. Their state is handed to decrypt_blocks through
+    // memory (the wasm stack, when not inlined): wiped once, after the loop.
+    V one[1] = {chain};
     for (; b < blocks; ++b) {
       V c = load(input + 16 * b);
-      V s[1] = {c};
-      decrypt_blocks<1>(ctx->rk, s);
-      store(output + 16 * b, s[0] ^ chain);
+      one[0] = c;
+      decrypt_blocks<1>(ctx->rk, one);
+      store(output + 16 * b, one[0] ^ chain);
       chain = c;
     }
+    mbedtls_platform_zeroize(one, sizeof one);
   }
   store(iv, chain);
   return 0;

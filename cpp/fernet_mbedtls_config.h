@@ -13,6 +13,9 @@
 /* Fernet keys are 128-bit; AES-192/256 key schedules are never needed. */
 #define MBEDTLS_AES_ONLY_128_BIT_KEY_LENGTH
 #define MBEDTLS_SHA256_C
+/* SHA-256's block function is cpp/sha256_process.cpp (state in registers, not in a
+ * memory struct wiped per block); padding, buffering and HMAC stay mbedTLS's. */
+#define MBEDTLS_SHA256_PROCESS_ALT
 #define MBEDTLS_MD_C
 #define MBEDTLS_BASE64_C
 
