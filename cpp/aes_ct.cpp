@@ -59,6 +59,12 @@ inline V low_nibbles(V a) { return {wasm_v128_and(a.v, wasm_i8x16_splat(0x0f))};
 inline V high_nibbles(V a) { return {wasm_u8x16_shr(a.v, 4)}; }
 inline V lookup(V t, V idx) { return {wasm_i8x16_swizzle(t.v, idx.v)}; }
 inline V splat(uint8_t b) { return {wasm_i8x16_splat(static_cast<int8_t>(b))}; }
+// Multiplication by x in GF(2^8) on every byte: shift, and reduce where the top bit was set
+// (an arithmetic shift makes that mask; no branch).
+inline V xtime(V a) {
+  return {wasm_v128_xor(wasm_i8x16_shl(a.v, 1),
+                        wasm_v128_and(wasm_i8x16_shr(a.v, 7), wasm_i8x16_splat(0x1b)))};
+}
 #elif FERNET_AES_SSSE3
 struct V {
   __m128i v;
@@ -71,6 +77,10 @@ inline V low_nibbles(V a) { return {_mm_and_si128(a.v, _mm_set1_epi8(0x0f))}; }
 inline V high_nibbles(V a) { return {_mm_and_si128(_mm_srli_epi16(a.v, 4), _mm_set1_epi8(0x0f))}; }
 inline V lookup(V t, V idx) { return {_mm_shuffle_epi8(t.v, idx.v)}; }
 inline V splat(uint8_t b) { return {_mm_set1_epi8(static_cast<char>(b))}; }
+inline V xtime(V a) {
+  __m128i top = _mm_cmplt_epi8(a.v, _mm_setzero_si128());  // 0xff where the top bit is set
+  return {_mm_xor_si128(_mm_add_epi8(a.v, a.v), _mm_and_si128(top, _mm_set1_epi8(0x1b)))};
+}
 #else
 struct V {
   uint8_t b[16];
@@ -113,6 +123,13 @@ inline V splat(uint8_t b) {
   V r;
   std::memset(r.b, b, 16);
   return r;
+}
+inline V xtime(V a) {
+  for (int n = 0; n < 16; ++n) {
+    unsigned v = a.b[n];
+    a.b[n] = static_cast<uint8_t>((v << 1) ^ (0x1bu & (0u - (v >> 7))));
+  }
+  return a;
 }
 #endif
 
@@ -224,37 +241,11 @@ void expand_key(const unsigned char key[16], unsigned char rk[11][16]) {
   }
 }
 
-// Multiplication by x in GF(2^8), without a branch on the byte.
-inline uint8_t xtime(uint8_t x) {
-  unsigned v = x;
-  return static_cast<uint8_t>((v << 1) ^ (0x1bu & (0u - (v >> 7))));
-}
-
-void inv_mix_columns(unsigned char block[16]) {
-  uint8_t in[16];
-  std::memcpy(in, block, 16);
-  for (int c = 0; c < 4; ++c) {
-    uint8_t m1[4], m2[4], m4[4], m8[4];
-    for (int r = 0; r < 4; ++r) {
-      m1[r] = in[4 * c + r];
-      m2[r] = xtime(m1[r]);
-      m4[r] = xtime(m2[r]);
-      m8[r] = xtime(m4[r]);
-    }
-    for (int r = 0; r < 4; ++r) {
-      int r1 = (r + 1) & 3, r2 = (r + 2) & 3, r3 = (r + 3) & 3;
-      uint8_t x14 = m8[r] ^ m4[r] ^ m2[r];
-      uint8_t x11 = m8[r1] ^ m2[r1] ^ m1[r1];
-      uint8_t x13 = m8[r2] ^ m4[r2] ^ m1[r2];
-      uint8_t x9 = m8[r3] ^ m1[r3];
-      block[4 * c + r] = static_cast<uint8_t>(x14 ^ x11 ^ x13 ^ x9);
-    }
-    mbedtls_platform_zeroize(m1, sizeof m1);
-    mbedtls_platform_zeroize(m2, sizeof m2);
-    mbedtls_platform_zeroize(m4, sizeof m4);
-    mbedtls_platform_zeroize(m8, sizeof m8);
-  }
-  mbedtls_platform_zeroize(in, sizeof in);
+// InvMixColumns of a plain round key (for the equivalent inverse cipher's schedule).
+inline V inv_mix_columns(V x) {
+  V m2 = xtime(x), m4 = xtime(m2), m8 = xtime(m4);
+  V t14 = m8 ^ m4 ^ m2, t11 = m8 ^ m2 ^ x, t13 = m8 ^ m4 ^ x, t9 = m8 ^ x;
+  return t14 ^ permute(t11, kRot1) ^ permute(t13, kRot2) ^ permute(t9, kRot3);
 }
 
 constexpr int kScheduleEncrypt = 1;
@@ -296,9 +287,8 @@ int mbedtls_aes_setkey_dec(mbedtls_aes_context* ctx, const unsigned char* key,
   expand_key(key, rk);
   std::memcpy(ctx->rk[0], rk[10], 16);
   for (int r = 1; r < 10; ++r) {
-    inv_mix_columns(rk[10 - r]);
     // encode_dec includes the affine constant the next inverse S-box needs.
-    store(ctx->rk[r], encode_dec(load(rk[10 - r])));
+    store(ctx->rk[r], encode_dec(inv_mix_columns(load(rk[10 - r]))));
   }
   std::memcpy(ctx->rk[10], rk[0], 16);
   mbedtls_platform_zeroize(rk, sizeof rk);
