@@ -14,9 +14,10 @@
 // constant folded in. Only the first and the last round convert.
 //
 // Wiping: the cipher state lives in vector registers (wasm locals, which are not in linear
-// memory). The only copies in memory, the plain round keys while setkey_dec derives its
-// schedule and a block handed to the one-block decryption, are wiped once per call rather
-// than per block, and mbedtls_aes_free wipes the schedule.
+// memory). The only copies that may sit in memory, the plain round keys while setkey_dec
+// derives its schedule and the blocks CBC decryption hands to decrypt_blocks, are wiped once
+// per call rather than per block (mbedTLS's per-block wipe costs about a fifth of its speed),
+// and mbedtls_aes_free wipes the schedule.
 //
 // Three builds of the same algorithm, chosen by the compiler's target:
 //   WebAssembly SIMD128 (the shipped build, -msimd128), x86 SSSE3 (native tests and fuzzers),
