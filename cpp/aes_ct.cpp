@@ -16,8 +16,7 @@
 // Wiping: the cipher state lives in vector registers (wasm locals, which are not in linear
 // memory). The only copies that may sit in memory, the plain round keys while setkey_dec
 // derives its schedule and the blocks CBC decryption hands to decrypt_blocks, are wiped once
-// per call, not per block as mbedTLS does,
-// and mbedtls_aes_free wipes the schedule.
+// per call, not per block as mbedTLS does; mbedtls_aes_free wipes the schedule.
 //
 // Three builds of the same algorithm, chosen by the compiler's target:
 //   WebAssembly SIMD128 (the shipped build, -msimd128), x86 SSSE3 (native tests and fuzzers),
