@@ -6,12 +6,16 @@
 
 #define MBEDTLS_AES_C
 #define MBEDTLS_CIPHER_MODE_CBC
-/* Tables in read-only data: no run-time table generation at start-up,
- * and the linker can drop what is unused. */
-#define MBEDTLS_AES_ROM_TABLES
+/* AES is the project's constant-time implementation (cpp/aes_ct.cpp, context in
+ * cpp/aes_alt.h), not mbedTLS's table-driven one: aes.c compiles to nothing and the
+ * S-box/T-tables are not in the build. */
+#define MBEDTLS_AES_ALT
 /* Fernet keys are 128-bit; AES-192/256 key schedules are never needed. */
 #define MBEDTLS_AES_ONLY_128_BIT_KEY_LENGTH
 #define MBEDTLS_SHA256_C
+/* SHA-256's block function is cpp/sha256_process.cpp (state in registers, not in a
+ * memory struct wiped per block); padding, buffering and HMAC stay mbedTLS's. */
+#define MBEDTLS_SHA256_PROCESS_ALT
 #define MBEDTLS_MD_C
 #define MBEDTLS_BASE64_C
 /* mbedTLS's heap blocks (MD contexts) go through the core's registry

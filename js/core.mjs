@@ -8,6 +8,13 @@ import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
 import { NativeUint8Array, NativeUint32Array, encodeInto, setBytes, wipe } from './intrinsics.mjs';
 
 const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
+// A module whose one function returns i8x16.swizzle(splat 0, splat 0): the
+// instruction the constant-time AES is built on. A runtime without SIMD
+// refuses it, and ready() says so instead of failing to compile the core.
+const SIMD_PROBE = new NativeUint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 14, 1, 12, 0,
+  65, 0, 253, 15, 65, 0, 253, 15, 253, 14, 11,
+]);
 // A call this large keeps its wasm memory only for the call: it is wiped and freed after.
 const KEEP_CAPACITY = 64 * 1024;
 const TWO_32 = 2 ** 32;
@@ -40,6 +47,9 @@ export function ready(wasm) {
 async function load(wasm) {
   if (typeof globalThis.crypto?.getRandomValues !== 'function') {
     throw new Error('fernet-wasm needs crypto.getRandomValues (Web Crypto), which this runtime lacks');
+  }
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    throw new Error('fernet-wasm needs WebAssembly SIMD (Chrome/Edge 91+, Firefox 89+, Safari 16.4+, Node 16.4+, Deno 1.9+), which this runtime lacks');
   }
   const source = wasm ?? defaultWasm();
   let instanceMemory = null;

@@ -1,0 +1,385 @@
+// Constant-time AES-128 for mbedTLS's MBEDTLS_AES_ALT hook (context in aes_alt.h).
+//
+// mbedTLS's own AES looks up 256-entry S-box/T-tables indexed by key and data bytes, so
+// which cache lines it touches depends on secrets. This one never indexes memory with a
+// secret: the S-box is computed in a tower-field representation with 16-entry byte shuffles
+// (Hamburg's vector-permute idea; wasm i8x16.swizzle, x86 pshufb), whose "index" is a
+// register operand, not an address. The 16-entry tables and their derivation are in
+// aes_ct_tables.h / scripts/aes_ct_tables.py. There are no branches on secrets either; the
+// key schedule uses the same S-box.
+//
+// The state stays in the shuffle-friendly encoding between rounds: the output tables already
+// produce the next round's encoding, MixColumns and ShiftRows are byte moves and XORs (which
+// commute with a linear encoding), and the round keys are stored pre-encoded, with the S-box's
+// constant folded in. Only the first and the last round convert.
+//
+// Wiping: the cipher state lives in vector registers (wasm locals, which are not in linear
+// memory). The only copies that may sit in memory, the plain round keys while setkey_dec
+// derives its schedule and the blocks CBC decryption hands to decrypt_blocks, are wiped once
+// per call, not per block as mbedTLS does; mbedtls_aes_free wipes the schedule.
+//
+// Three builds of the same algorithm, chosen by the compiler's target:
+//   WebAssembly SIMD128 (the shipped build, -msimd128), x86 SSSE3 (native tests and fuzzers),
+//   and portable scalar code whose shuffle is a constant-time select over all 16 entries.
+
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+#include "mbedtls/aes.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "mbedtls/platform_util.h"
+#include "aes_ct_tables.h"
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define FERNET_AES_WASM 1
+#elif defined(__SSSE3__)
+#include <tmmintrin.h>
+#define FERNET_AES_SSSE3 1
+#endif
+
+namespace {
+
+using fernet_aes_ct::Table;
+
+// ---- A 16-byte vector with the few operations the cipher needs --------------------------
+// lookup(t, idx): lane n is t[idx[n]] for idx[n] < 16, and 0 for idx[n] >= 0x80 (the only
+// index values that occur); both wasm swizzle and pshufb behave so.
+#if FERNET_AES_WASM
+struct V {
+  v128_t v;
+};
+inline V load(const uint8_t* p) { return {wasm_v128_load(p)}; }
+inline void store(uint8_t* p, V a) { wasm_v128_store(p, a.v); }
+inline V tab(const Table& t) { return load(t.b); }
+inline V operator^(V a, V b) { return {wasm_v128_xor(a.v, b.v)}; }
+inline V low_nibbles(V a) { return {wasm_v128_and(a.v, wasm_i8x16_splat(0x0f))}; }
+inline V high_nibbles(V a) { return {wasm_u8x16_shr(a.v, 4)}; }
+inline V lookup(V t, V idx) { return {wasm_i8x16_swizzle(t.v, idx.v)}; }
+inline V splat(uint8_t b) { return {wasm_i8x16_splat(static_cast<int8_t>(b))}; }
+// Multiplication by x in GF(2^8) on every byte: shift, and reduce where the top bit was set
+// (an arithmetic shift makes that mask; no branch).
+inline V xtime(V a) {
+  return {wasm_v128_xor(wasm_i8x16_shl(a.v, 1),
+                        wasm_v128_and(wasm_i8x16_shr(a.v, 7), wasm_i8x16_splat(0x1b)))};
+}
+#elif FERNET_AES_SSSE3
+struct V {
+  __m128i v;
+};
+inline V load(const uint8_t* p) { return {_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))}; }
+inline void store(uint8_t* p, V a) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), a.v); }
+inline V tab(const Table& t) { return load(t.b); }
+inline V operator^(V a, V b) { return {_mm_xor_si128(a.v, b.v)}; }
+inline V low_nibbles(V a) { return {_mm_and_si128(a.v, _mm_set1_epi8(0x0f))}; }
+inline V high_nibbles(V a) { return {_mm_and_si128(_mm_srli_epi16(a.v, 4), _mm_set1_epi8(0x0f))}; }
+inline V lookup(V t, V idx) { return {_mm_shuffle_epi8(t.v, idx.v)}; }
+inline V splat(uint8_t b) { return {_mm_set1_epi8(static_cast<char>(b))}; }
+inline V xtime(V a) {
+  __m128i top = _mm_cmplt_epi8(a.v, _mm_setzero_si128());  // 0xff where the top bit is set
+  return {_mm_xor_si128(_mm_add_epi8(a.v, a.v), _mm_and_si128(top, _mm_set1_epi8(0x1b)))};
+}
+#else
+struct V {
+  uint8_t b[16];
+};
+inline V load(const uint8_t* p) {
+  V r;
+  std::memcpy(r.b, p, 16);
+  return r;
+}
+inline void store(uint8_t* p, V a) { std::memcpy(p, a.b, 16); }
+inline V tab(const Table& t) { return load(t.b); }
+inline V operator^(V a, V b) {
+  for (int n = 0; n < 16; ++n) a.b[n] = static_cast<uint8_t>(a.b[n] ^ b.b[n]);
+  return a;
+}
+inline V low_nibbles(V a) {
+  for (int n = 0; n < 16; ++n) a.b[n] = static_cast<uint8_t>(a.b[n] & 0x0f);
+  return a;
+}
+inline V high_nibbles(V a) {
+  for (int n = 0; n < 16; ++n) a.b[n] = static_cast<uint8_t>(a.b[n] >> 4);
+  return a;
+}
+// Reads every entry and keeps the one whose position equals the index (masks, no branch
+// and no address depending on the index).
+inline V lookup(V t, V idx) {
+  V r;
+  for (int n = 0; n < 16; ++n) {
+    uint32_t acc = 0;
+    for (uint32_t e = 0; e < 16; ++e) {
+      uint32_t diff = idx.b[n] ^ e;
+      uint32_t equal = ((diff | (0u - diff)) >> 31) ^ 1u;  // 1 if idx == e
+      acc |= t.b[e] & (0u - equal);
+    }
+    r.b[n] = static_cast<uint8_t>(acc);
+  }
+  return r;
+}
+inline V splat(uint8_t b) {
+  V r;
+  std::memset(r.b, b, 16);
+  return r;
+}
+inline V xtime(V a) {
+  for (int n = 0; n < 16; ++n) {
+    unsigned v = a.b[n];
+    a.b[n] = static_cast<uint8_t>((v << 1) ^ (0x1bu & (0u - (v >> 7))));
+  }
+  return a;
+}
+#endif
+
+// Byte moves with constant masks (a lookup whose table is the data). The state is AES's
+// column-major 4x4 matrix: byte 4c + r is row r of column c.
+constexpr Table kShiftRows = {{0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11}};
+constexpr Table kInvShiftRows = {{0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3}};
+// Within each column: lane r takes row r+1, r+2, r+3 (mod 4).
+constexpr Table kRot1 = {{1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12}};
+constexpr Table kRot2 = {{2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13}};
+constexpr Table kRot3 = {{3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14}};
+// ShiftRows (inverse ShiftRows) followed by a column rotation, in one move: the S-box is
+// byte-wise, so the row shift can wait until MixColumns gathers its inputs, which keeps it off
+// the round's critical path (encryption is one dependent chain in CBC).
+constexpr Table kShiftRowsRot1 = {{5, 10, 15, 0, 9, 14, 3, 4, 13, 2, 7, 8, 1, 6, 11, 12}};
+constexpr Table kShiftRowsRot2 = {{10, 15, 0, 5, 14, 3, 4, 9, 2, 7, 8, 13, 6, 11, 12, 1}};
+constexpr Table kShiftRowsRot3 = {{15, 0, 5, 10, 3, 4, 9, 14, 7, 8, 13, 2, 11, 12, 1, 6}};
+constexpr Table kInvShiftRowsRot1 = {{13, 10, 7, 0, 1, 14, 11, 4, 5, 2, 15, 8, 9, 6, 3, 12}};
+constexpr Table kInvShiftRowsRot2 = {{10, 7, 0, 13, 14, 11, 4, 1, 2, 15, 8, 5, 6, 3, 12, 9}};
+constexpr Table kInvShiftRowsRot3 = {{7, 0, 13, 10, 11, 4, 1, 14, 15, 8, 5, 2, 3, 12, 9, 6}};
+// Key schedule: RotWord of the last word into every word, and word shifts with zero fill.
+constexpr Table kRotLastWord = {{13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12}};
+constexpr Table kWordsUp1 = {{0x80, 0x80, 0x80, 0x80, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}};
+constexpr Table kWordsUp2 = {{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0, 1, 2, 3, 4, 5, 6, 7}};
+
+inline V permute(V x, const Table& mask) { return lookup(x, tab(mask)); }
+
+// The encoded inverse: (io, jo) with x^-1 = F[io] ^ G[jo] (see aes_ct_tables.py).
+struct Inverse {
+  V io, jo;
+};
+inline Inverse invert(V e) {
+  const V inv = tab(fernet_aes_ct::k_inv);
+  V k = low_nibbles(e);
+  V i = high_nibbles(e);
+  V j = i ^ k;
+  V ak = lookup(tab(fernet_aes_ct::k_ta), k);
+  V iak = lookup(inv, i) ^ ak;
+  V jak = lookup(inv, j) ^ ak;
+  return {lookup(inv, iak) ^ j, lookup(inv, jak) ^ i};
+}
+inline V output(const Inverse& n, const Table& f, const Table& g) {
+  return lookup(tab(f), n.io) ^ lookup(tab(g), n.jo);
+}
+// A plain byte vector into the encoding of an encryption S-box input, and of an inverse S-box
+// input (the latter is affine: it undoes the S-box's affine step first).
+inline V encode(V x, const Table& lo, const Table& hi) {
+  return lookup(tab(lo), low_nibbles(x)) ^ lookup(tab(hi), high_nibbles(x));
+}
+inline V encode_enc(V x) { return encode(x, fernet_aes_ct::k_enc_lo, fernet_aes_ct::k_enc_hi); }
+inline V encode_dec(V x) { return encode(x, fernet_aes_ct::k_dec_lo, fernet_aes_ct::k_dec_hi); }
+
+// The plain S-box on every byte (key schedule).
+inline V sub_bytes(V x) {
+  return output(invert(encode_enc(x)), fernet_aes_ct::k_s_f, fernet_aes_ct::k_s_g) ^ splat(0x63);
+}
+
+// ---- Block functions ---------------------------------------------------------------
+// Encryption schedule: rk[0] plain, rk[1..9] encoded with the S-box constant folded in
+// (MixColumns maps a constant column c,c,c,c to itself), rk[10] plain with the constant.
+inline V encrypt_block(const unsigned char (*rk)[16], V x) {
+  V e = encode_enc(x ^ load(rk[0]));
+  for (int r = 1; r < 10; ++r) {
+    Inverse n = invert(e);
+    V a = output(n, fernet_aes_ct::k_e1_f, fernet_aes_ct::k_e1_g);  // S(x) without constant
+    V b = output(n, fernet_aes_ct::k_e2_f, fernet_aes_ct::k_e2_g);  // 2 * the same
+    // ShiftRows, then MixColumns: 2a[r] ^ 3a[r+1] ^ a[r+2] ^ a[r+3].
+    e = permute(b, kShiftRows) ^ permute(a ^ b, kShiftRowsRot1) ^ permute(a, kShiftRowsRot2) ^
+        permute(a, kShiftRowsRot3) ^ load(rk[r]);
+  }
+  Inverse n = invert(e);
+  return permute(output(n, fernet_aes_ct::k_s_f, fernet_aes_ct::k_s_g), kShiftRows) ^
+         load(rk[10]);
+}
+
+// Decryption schedule (FIPS-197's equivalent inverse cipher): dk[0] plain round key 10,
+// dk[1..9] = InvMixColumns(round key 9..1) in the decryption encoding, dk[10] plain round key 0.
+template <int N>
+inline void decrypt_blocks(const unsigned char (*dk)[16], V* s) {
+  V e[N];
+  for (int b = 0; b < N; ++b) e[b] = encode_dec(s[b] ^ load(dk[0]));
+  for (int r = 1; r < 10; ++r) {
+    V key = load(dk[r]);
+    for (int b = 0; b < N; ++b) {
+      Inverse n = invert(e[b]);
+      V t14 = output(n, fernet_aes_ct::k_d14_f, fernet_aes_ct::k_d14_g);
+      V t11 = output(n, fernet_aes_ct::k_d11_f, fernet_aes_ct::k_d11_g);
+      V t13 = output(n, fernet_aes_ct::k_d13_f, fernet_aes_ct::k_d13_g);
+      V t9 = output(n, fernet_aes_ct::k_d9_f, fernet_aes_ct::k_d9_g);
+      // InvShiftRows, then InvMixColumns: 14y[r] ^ 11y[r+1] ^ 13y[r+2] ^ 9y[r+3].
+      e[b] = permute(t14, kInvShiftRows) ^ permute(t11, kInvShiftRowsRot1) ^
+             permute(t13, kInvShiftRowsRot2) ^ permute(t9, kInvShiftRowsRot3) ^ key;
+    }
+  }
+  V last = load(dk[10]);
+  for (int b = 0; b < N; ++b) {
+    Inverse n = invert(e[b]);
+    s[b] = permute(output(n, fernet_aes_ct::k_si_f, fernet_aes_ct::k_si_g), kInvShiftRows) ^ last;
+  }
+}
+
+// ---- Key schedule -------------------------------------------------------------------
+constexpr uint8_t kRcon[10] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36};
+
+// The plain AES-128 round keys.
+void expand_key(const unsigned char key[16], unsigned char rk[11][16]) {
+  V w = load(key);
+  store(rk[0], w);
+  for (int r = 1; r <= 10; ++r) {
+    // Every word gets SubWord(RotWord(last word)) ^ rcon, then the prefix XOR of the
+    // previous key's words: w'[c] = w[0] ^ ... ^ w[c] ^ t.
+    V t = sub_bytes(permute(w, kRotLastWord));
+    uint8_t rcon[16] = {kRcon[r - 1], 0, 0, 0, kRcon[r - 1], 0, 0, 0,
+                        kRcon[r - 1], 0, 0, 0, kRcon[r - 1], 0, 0, 0};
+    t = t ^ load(rcon);
+    w = w ^ permute(w, kWordsUp1);
+    w = w ^ permute(w, kWordsUp2);
+    w = w ^ t;
+    store(rk[r], w);
+  }
+}
+
+// InvMixColumns of a plain round key (for the equivalent inverse cipher's schedule).
+inline V inv_mix_columns(V x) {
+  V m2 = xtime(x), m4 = xtime(m2), m8 = xtime(m4);
+  V t14 = m8 ^ m4 ^ m2, t11 = m8 ^ m2 ^ x, t13 = m8 ^ m4 ^ x, t9 = m8 ^ x;
+  return t14 ^ permute(t11, kRot1) ^ permute(t13, kRot2) ^ permute(t9, kRot3);
+}
+
+constexpr int kScheduleEncrypt = 1;
+constexpr int kScheduleDecrypt = 2;
+
+int check_key_bits(unsigned int keybits) {
+  // Fernet's keys are 128-bit; the config says so too (MBEDTLS_AES_ONLY_128_BIT_KEY_LENGTH).
+  return keybits == 128 ? 0 : MBEDTLS_ERR_AES_INVALID_KEY_LENGTH;
+}
+
+}  // namespace
+
+extern "C" {
+
+// Zeroed: no schedule (0) until a setkey call.
+void mbedtls_aes_init(mbedtls_aes_context* ctx) { std::memset(ctx, 0, sizeof *ctx); }
+
+void mbedtls_aes_free(mbedtls_aes_context* ctx) {
+  if (ctx == nullptr) return;
+  mbedtls_platform_zeroize(ctx, sizeof *ctx);
+}
+
+int mbedtls_aes_setkey_enc(mbedtls_aes_context* ctx, const unsigned char* key,
+                           unsigned int keybits) {
+  if (int rc = check_key_bits(keybits)) return rc;
+  expand_key(key, ctx->rk);
+  for (int r = 1; r < 10; ++r) {
+    store(ctx->rk[r], encode_enc(load(ctx->rk[r])) ^ splat(fernet_aes_ct::kEncC63));
+  }
+  store(ctx->rk[10], load(ctx->rk[10]) ^ splat(0x63));
+  ctx->schedule = kScheduleEncrypt;
+  return 0;
+}
+
+int mbedtls_aes_setkey_dec(mbedtls_aes_context* ctx, const unsigned char* key,
+                           unsigned int keybits) {
+  if (int rc = check_key_bits(keybits)) return rc;
+  unsigned char rk[11][16];
+  expand_key(key, rk);
+  std::memcpy(ctx->rk[0], rk[10], 16);
+  for (int r = 1; r < 10; ++r) {
+    // encode_dec includes the affine constant the next inverse S-box needs.
+    store(ctx->rk[r], encode_dec(inv_mix_columns(load(rk[10 - r]))));
+  }
+  std::memcpy(ctx->rk[10], rk[0], 16);
+  mbedtls_platform_zeroize(rk, sizeof rk);
+  ctx->schedule = kScheduleDecrypt;
+  return 0;
+}
+
+int mbedtls_internal_aes_encrypt(mbedtls_aes_context* ctx, const unsigned char input[16],
+                                 unsigned char output[16]) {
+  if (ctx->schedule != kScheduleEncrypt) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  store(output, encrypt_block(ctx->rk, load(input)));
+  return 0;
+}
+
+int mbedtls_internal_aes_decrypt(mbedtls_aes_context* ctx, const unsigned char input[16],
+                                 unsigned char output[16]) {
+  if (ctx->schedule != kScheduleDecrypt) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  V s[1] = {load(input)};
+  decrypt_blocks<1>(ctx->rk, s);
+  store(output, s[0]);
+  mbedtls_platform_zeroize(s, sizeof s);  // may live in memory (the wasm stack)
+  return 0;
+}
+
+int mbedtls_aes_crypt_ecb(mbedtls_aes_context* ctx, int mode, const unsigned char input[16],
+                          unsigned char output[16]) {
+  if (mode == MBEDTLS_AES_ENCRYPT) return mbedtls_internal_aes_encrypt(ctx, input, output);
+  if (mode == MBEDTLS_AES_DECRYPT) return mbedtls_internal_aes_decrypt(ctx, input, output);
+  return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+}
+
+// In place (input == output) works: every block is read before its output is written.
+int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
+                          unsigned char iv[16], const unsigned char* input,
+                          unsigned char* output) {
+  if (mode != MBEDTLS_AES_ENCRYPT && mode != MBEDTLS_AES_DECRYPT) {
+    return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  }
+  if (length == 0) return 0;  // as mbedTLS: nothing to do, whatever the schedule
+  if (length % 16 != 0) return MBEDTLS_ERR_AES_INVALID_INPUT_LENGTH;
+  if (ctx->schedule != (mode == MBEDTLS_AES_ENCRYPT ? kScheduleEncrypt : kScheduleDecrypt)) {
+    return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  }
+  size_t blocks = length / 16;
+  V chain = load(iv);
+  if (mode == MBEDTLS_AES_ENCRYPT) {
+    for (size_t b = 0; b < blocks; ++b) {
+      chain = encrypt_block(ctx->rk, load(input + 16 * b) ^ chain);
+      store(output + 16 * b, chain);
+    }
+  } else {
+    // The blocks are handed to decrypt_blocks through arrays, which may live in memory (the
+    // wasm stack): wiped once, after the loop.
+    V two[2] = {chain, chain};
+    V one[1] = {chain};
+    size_t b = 0;
+    // Two blocks at a time: independent, so the shuffles of one fill the other's latency.
+    // (Measured in V8: two beat four, whose working set no longer fits the 16 vector
+    // registers and spills to the stack.)
+    for (; b + 2 <= blocks; b += 2) {
+      V c0 = load(input + 16 * b), c1 = load(input + 16 * b + 16);
+      two[0] = c0;
+      two[1] = c1;
+      decrypt_blocks<2>(ctx->rk, two);
+      store(output + 16 * b, two[0] ^ chain);
+      store(output + 16 * b + 16, two[1] ^ c0);
+      chain = c1;
+    }
+    if (b < blocks) {  // the last odd block
+      V c = load(input + 16 * b);
+      one[0] = c;
+      decrypt_blocks<1>(ctx->rk, one);
+      store(output + 16 * b, one[0] ^ chain);
+      chain = c;
+    }
+    mbedtls_platform_zeroize(two, sizeof two);
+    mbedtls_platform_zeroize(one, sizeof one);
+  }
+  store(iv, chain);
+  return 0;
+}
+
+}  // extern "C"
