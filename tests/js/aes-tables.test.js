@@ -62,7 +62,7 @@ function shippedWasms() {
   const wasms = [['dist/fernet_core.wasm', fs.readFileSync(path.join(dist, 'fernet_core.wasm'))]];
   for (const bundle of ['fernet.mjs', 'fernet.cjs']) {
     const source = fs.readFileSync(path.join(dist, bundle), 'utf8');
-    const inline = source.match(/WASM_BASE64 = '([A-Za-z0-9+/=]+)'/);
+    const inline = source.match(/WASM_BASE64 = ["']([A-Za-z0-9+/=]+)["']/);
     if (!inline) throw new Error(`no inlined wasm found in dist/${bundle}`);
     wasms.push([`dist/${bundle} (inlined)`, Buffer.from(inline[1], 'base64')]);
   }
