@@ -719,7 +719,10 @@ test('password mode: the page derives the key Python derives (PBKDF2 and scrypt)
     const { key, salt } = expected[0][i];
     // The salt pasted exactly as Python prints it.
     await passwordForm({ ...recipe, salt });
+    await page.evaluate(() => { window.announced = { polite: 0, assertive: 0 }; });
     await derive();
+    // Announced politely twice (started, done), never as an alert.
+    await expect(page.evaluate(() => window.announced)).resolves.toEqual({ polite: 2, assertive: 0 });
     const derived = await page.inputValue('#key');
     expect({ recipe: { ...recipe, salt }, derived }).toEqual({ recipe: { ...recipe, salt }, derived: key });
     await expect(message('password-message')).resolves.toMatch(
@@ -860,6 +863,17 @@ test('password mode: a salt that is not base64url, and parameters Python refuses
   await derive();
   await expect(message('password-message')).resolves.toBe('Iterations must be a whole number, at least 1.');
   await expectAccessible(page, 'refused parameters');
+  // The worker's script not loading (e.g. offline): said, and a retry works.
+  await page.fill('#iterations', '2');
+  await page.route('**/kdf-worker.js', (route) => route.abort());
+  await derive();
+  await expect(message('password-message')).resolves.toMatch(/^Could not derive a key: the key worker stopped.*Try again\.$/);
+  await expect(page.getAttribute('#password-message', 'data-kind')).resolves.toBe('error');
+  await page.unroute('**/kdf-worker.js');
+  problems.splice(0); // the browser logs the blocked request itself
+  await derive();
+  await expect(page.inputValue('#key')).resolves.toBe(key);
+  await expect(message('password-message')).resolves.toMatch(/^Derived in/);
   await page.fill('#iterations', '1200000');
 });
 
