@@ -291,9 +291,12 @@ function saltFrom(text) {
       + 'base64.urlsafe_b64encode(salt) prints it. If you have the raw salt bytes, encode them that way first.' };
   }
   const data = value.replace(/=+$/, '');
-  if (data.length % 4 === 1 || (value.length !== data.length && value.length % 4 !== 0)) {
+  if (data.length % 4 === 1) {
     return { problem: `The salt is not whole base64: ${data.length} characters cannot encode whole bytes `
       + '(is a character missing, or one too many?).' };
+  }
+  if (value.length !== data.length && value.length % 4 !== 0) {
+    return { problem: 'The salt\'s = padding does not fit its length (is a character missing, or one too many?).' };
   }
   const binary = atob(data.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(data.length / 4) * 4, '='));
   return { bytes: Uint8Array.from(binary, (c) => c.charCodeAt(0)) };

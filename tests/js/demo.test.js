@@ -822,6 +822,7 @@ test('password mode: a salt that is not base64url, and parameters Python refuses
     ['c2l4dGVlb', /^The salt is not whole base64: 9 characters cannot encode whole bytes/],
     [`b'${pythonSalt}'`, /^The salt is a Python bytes literal \(b'…'\).*urlsafe_b64encode\(salt\)\.decode\(\)/],
     ['====', /^The salt must be url-safe base64/],
+    ['c2l4dA=', /^The salt's = padding does not fit its length/],
   ];
   for (const [text, expected] of bad) {
     await page.fill('#salt', text);
