@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ready, Fernet, MultiFernet, InvalidToken } from '../dist/fernet.node.mjs';
 import { encryptFile, decryptFile, rotateFile, verifyFile } from '../dist/node.mjs';
+import { HEAD_CHARS, TAIL_CHARS, VERSION, parseTokenEnds } from '../dist/token-layout.mjs';
 
 const USAGE = `usage:
   fernet keygen
@@ -325,7 +326,8 @@ function progress(options) {
   };
 }
 
-// The token's head and tail, read without loading the whole token.
+// The token's length and its two ends (enough for the header and the HMAC),
+// read without loading the whole token.
 function tokenEnds(input, whole) {
   const fd = whole === null ? openSync(input, 'r') : null;
   try {
@@ -337,28 +339,28 @@ function tokenEnds(input, whole) {
     };
     const last = read(Math.max(0, size - 2), 2);
     size -= last.at(-1) === 0x0a ? (last.at(-2) === 0x0d ? 2 : 1) : 0;
-    return { size, head: read(0, 36).toString('latin1'), tail: read(Math.max(0, size - 48), Math.min(48, size)).toString('latin1') };
+    return {
+      size,
+      head: read(0, HEAD_CHARS).toString('latin1'),
+      tail: read(Math.max(0, size - TAIL_CHARS), Math.min(TAIL_CHARS, size)).toString('latin1'),
+    };
   } finally {
     if (fd !== null) closeSync(fd);
   }
 }
 
+// The fields as `inspect` prints them (the reading is dist/token-layout.mjs's).
 function anatomy({ size, head, tail }) {
-  const canonical = (text) => /^[A-Za-z0-9_-]*={0,2}$/.test(text) && text.length % 4 === 0;
-  const rawSize = (size / 4) * 3 - (tail.endsWith('==') ? 2 : tail.endsWith('=') ? 1 : 0);
-  if (size < 76 || !canonical(head) || !canonical(tail) || (rawSize - 57) % 16 !== 0) {
-    return ['format:     not a well-formed Fernet token'];
-  }
-  const header = Buffer.from(head, 'base64url');
-  const end = Buffer.from(tail, 'base64url');
-  const timestamp = header.readBigUInt64BE(1);
+  const parts = parseTokenEnds(size, head, tail);
+  if (parts.problem || !parts.blockAligned) return ['format:     not a well-formed Fernet token'];
+  const { version, timestamp } = parts;
   const date = timestamp < 8640000000000n ? new Date(Number(timestamp) * 1000).toISOString() : 'beyond JS dates';
   return [
-    `version:    0x${header[0].toString(16)}${header[0] === 0x80 ? '' : ' (not the Fernet version 0x80)'}`,
+    `version:    0x${version.toString(16)}${version === VERSION ? '' : ' (not the Fernet version 0x80)'}`,
     `timestamp:  ${timestamp} (${date})`,
-    `iv:         ${header.subarray(9, 25).toString('hex')}`,
-    `ciphertext: ${rawSize - 57} bytes`,
-    `hmac:       ${end.subarray(end.length - 32).toString('hex')}`,
+    `iv:         ${Buffer.from(parts.iv).toString('hex')}`,
+    `ciphertext: ${parts.ciphertextLength} bytes`,
+    `hmac:       ${Buffer.from(parts.hmac).toString('hex')}`,
   ];
 }
 

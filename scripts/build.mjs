@@ -8,6 +8,8 @@
 //   dist/internal.node.cjs           Node: js/node-internal.mjs, the one instance behind
 //   dist/fernet.node.{mjs,cjs}, dist/node.{mjs,cjs}  the Node entries (js/entries/)
 //   dist/fernet_core.wasm            the wasm, for hosts that load it themselves
+//   dist/token-layout.mjs            js/token-layout.mjs: reading a token's fields for display
+//                                    (the CLI's inspect and the browser demo)
 // `--if-needed` does nothing when dist/ is newer than every input.
 // It never installs anything: missing tools or mbedTLS sources are reported and
 // the build fails (`npm run setup` installs them on Debian/Ubuntu).
@@ -20,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const wasmBuild = resolve(root, process.env.FERNET_WASM_BUILD_DIR ?? 'build-wasm');
 const entries = ['fernet.node.cjs', 'fernet.node.mjs', 'node.cjs', 'node.mjs'];
-const outputs = ['fernet.mjs', 'fernet.cjs', 'fernet.workerd.mjs', 'internal.node.cjs', 'fernet_core.wasm', ...entries]
+const outputs = ['fernet.mjs', 'fernet.cjs', 'fernet.workerd.mjs', 'internal.node.cjs', 'fernet_core.wasm', 'token-layout.mjs', ...entries]
   .map((f) => join(dist, f));
 
 function filesUnder(folder) {
@@ -106,6 +108,7 @@ async function bundle() {
         },
       }],
     }),
+    esbuild.build({ ...common, entryPoints: ['js/token-layout.mjs'], format: 'esm', platform: 'neutral', outfile: 'dist/token-layout.mjs' }),
     esbuild.build({ ...common, entryPoints: ['js/node-internal.mjs'], format: 'cjs', platform: 'node', target: 'node20', outfile: 'dist/internal.node.cjs' }),
   ]);
   for (const file of entries) copyFileSync(join(root, 'js', 'entries', file), join(dist, file));

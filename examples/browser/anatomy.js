@@ -1,24 +1,8 @@
-// Splits a Fernet token into its fields for display, and says what is wrong
-// with pasted text that is not a token. Nothing here verifies anything: the
+// What the page shows about a token, beyond its fields: how pasted text is
+// cleaned, hex and dates. Reading the token's layout (its fields, and why
+// text is not a token) is the library's shared parser, js/token-layout.mjs,
+// which the CLI's `inspect` uses too. Nothing here verifies anything: the
 // page asks the library (with the key) for that.
-const HEADER = 1 + 8 + 16;
-const HMAC = 32;
-// The shortest token: header, one AES block, HMAC; as base64 text.
-export const MIN_TOKEN_BYTES = HEADER + 16 + HMAC;
-export const MIN_TOKEN_CHARS = Math.ceil(MIN_TOKEN_BYTES / 3) * 4;
-
-function base64urlToBytes(text) {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9_-]*={0,2}$/.test(text)) return null;
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  return bytesToBase64url(bytes) === text ? bytes : null; // canonical spelling only
-}
-
-function bytesToBase64url(bytes) {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_');
-}
 
 export const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -51,51 +35,6 @@ export function cleanPasted(text, what) {
     ignored.push('line breaks and spaces');
   }
   return { value, note: ignored.length ? `Ignored the ${ignored.join(' and ')} around or in the ${what}, as Python does.` : '' };
-}
-
-// Why text (already cleaned) cannot be a Fernet token at all, or null if it
-// has a token's shape (it may still fail with a given key).
-export function notATokenReason(text) {
-  if (text === '') return 'it is empty';
-  if (/[+/]/.test(text) && /^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) {
-    return 'it uses the standard base64 alphabet (+ and /); Fernet tokens are url-safe base64 (- and _)';
-  }
-  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text)) return 'it contains characters that are not url-safe base64';
-  if (text.length % 4 !== 0) return 'its length is not a multiple of 4 (is its = padding missing?)';
-  const parts = parseToken(text);
-  if (parts.problem) return parts.problem;
-  if (parts.version !== 0x80) return `its version byte is 0x${parts.version.toString(16).padStart(2, '0')}, not 0x80`;
-  if (!parts.blockAligned) return 'its ciphertext is not whole 16-byte blocks';
-  return null;
-}
-
-// Same check on the first characters of a token file: { reason } or null.
-export function notATokenStart(head, totalChars) {
-  if (totalChars === 0) return 'the file is empty';
-  if (/^b['"]/.test(head)) return 'the file holds a Python bytes literal (b\'…\'); save token.decode() instead';
-  if (!/^[A-Za-z0-9_-]{4}/.test(head)) return 'it does not start with url-safe base64 text';
-  const first = atob(head.slice(0, 4).replace(/-/g, '+').replace(/_/g, '/')).charCodeAt(0);
-  if (first !== 0x80) return `its version byte is 0x${first.toString(16).padStart(2, '0')}, not 0x80`;
-  if (totalChars < MIN_TOKEN_CHARS) return `it is too short (${totalChars} characters)`;
-  return null;
-}
-
-// { problem } when the token cannot even be split into fields, else its parts.
-export function parseToken(text) {
-  const raw = base64urlToBytes(text);
-  if (raw === null) return { problem: 'not canonical url-safe base64' };
-  if (raw.length < MIN_TOKEN_BYTES) return { problem: `too short (${raw.length} bytes)` };
-  const view = new DataView(raw.buffer);
-  const ciphertextLength = raw.length - HEADER - HMAC;
-  return {
-    version: raw[0],
-    timestamp: view.getBigUint64(1),
-    iv: raw.subarray(9, HEADER),
-    ciphertextLength,
-    blockAligned: ciphertextLength % 16 === 0,
-    hmac: raw.subarray(raw.length - HMAC),
-    totalBytes: raw.length,
-  };
 }
 
 export function describeTime(seconds) {

@@ -1,7 +1,8 @@
 // The demo page: every button is one or two calls of the public API; the rest
 // is telling people, clearly and once, what happened.
 import { ready, Fernet, MultiFernet, InvalidToken } from '/fernet.mjs';
-import { parseToken, hex, describeTime, cleanPasted, notATokenReason } from '/anatomy.js';
+import { hex, describeTime, cleanPasted } from '/anatomy.js';
+import { parseToken, notATokenReason } from '/token-layout.mjs';
 
 const $ = (id) => document.getElementById(id);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -240,7 +241,7 @@ function updateAnatomy() {
   row('HMAC-SHA256', hex(parts.hmac));
   check(true, 'Canonical url-safe base64');
   check(parts.version === 0x80, 'Version byte is 0x80');
-  check(parts.blockAligned, 'Ciphertext is whole 16-byte blocks');
+  check(parts.blockAligned && parts.ciphertextLength > 0, 'Ciphertext is one or more whole 16-byte blocks');
   const fernet = quietFernet();
   if (fernet === null) return check(null, 'HMAC not verified: enter the key in step 1 to verify it');
   try {
@@ -255,6 +256,175 @@ function updateAnatomy() {
   } catch {
     check(false, 'Does not decrypt');
   }
+}
+
+// ---- Keys from passwords --------------------------------------------------
+// Fernet.deriveKey runs in a Web Worker, one per derivation (ended when it
+// ends, or to cancel it): PBKDF2 at 1,200,000 iterations would otherwise
+// freeze the page for a noticeable time.
+let derivation = null;
+const KDF_NAMES = { pbkdf2: 'PBKDF2-HMAC-SHA256', scrypt: 'scrypt' };
+
+function bytesToBase64url(bytes) {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+// The salt field as bytes, or { problem }. Python prints a salt as
+// base64.urlsafe_b64encode(salt).decode(): url-safe base64 with = padding.
+// Read as Python's urlsafe_b64decode reads it (which also takes + and /),
+// except that missing padding is forgiven and characters outside base64 are
+// refused (Python would skip them, and so derive from other bytes).
+function saltFrom(text) {
+  let value = text.trim();
+  if (value === '') return { problem: 'Enter a salt (from Python, or make one with "New salt") first.' };
+  if (/^b(['"])[\s\S]*\1$/.test(value)) {
+    return { problem: "The salt is a Python bytes literal (b'…'): copy only the text between the quotes, or print "
+      + 'base64.urlsafe_b64encode(salt).decode() in Python.' };
+  }
+  const quoted = /^(['"])([\s\S]*)\1$/.exec(value);
+  if (quoted) value = quoted[2];
+  value = value.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9_+/-]*={0,2}$/.test(value) || value.replace(/=+$/, '') === '') {
+    return { problem: 'The salt must be url-safe base64 (letters, digits, - and _, maybe = at the end), as Python\'s '
+      + 'base64.urlsafe_b64encode(salt) prints it. If you have the raw salt bytes, encode them that way first.' };
+  }
+  const data = value.replace(/=+$/, '');
+  if (data.length % 4 === 1) {
+    return { problem: `The salt is not whole base64: ${data.length} characters cannot encode whole bytes `
+      + '(is a character missing, or one too many?).' };
+  }
+  if (value.length !== data.length && value.length % 4 !== 0) {
+    return { problem: 'The salt\'s = padding does not fit its length (is a character missing, or one too many?).' };
+  }
+  const binary = atob(data.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(data.length / 4) * 4, '='));
+  return { bytes: Uint8Array.from(binary, (c) => c.charCodeAt(0)) };
+}
+
+// The recipe's options from the form, or { problem }. The library checks the
+// rest (n a power of 2, the scrypt memory cap, …) and says what is wrong.
+function kdfOptions() {
+  const kdf = $('kdf').value;
+  const whole = (id, name) => {
+    const text = $(id).value.trim();
+    const value = Number(text);
+    if (text === '' || !Number.isSafeInteger(value) || value < 1) {
+      throw new RangeError(`${name} must be a whole number, at least 1`);
+    }
+    return value;
+  };
+  try {
+    return kdf === 'pbkdf2'
+      ? { kdf, iterations: whole('iterations', 'Iterations') }
+      : { kdf, n: whole('scrypt-n', 'n'), r: whole('scrypt-r', 'r'), p: whole('scrypt-p', 'p') };
+  } catch (error) {
+    return { problem: `${error.message}.` };
+  }
+}
+
+const describeOptions = (o) => (o.kdf === 'pbkdf2'
+  ? `${KDF_NAMES.pbkdf2}, ${o.iterations.toLocaleString('en')} iterations`
+  : `scrypt, n = ${o.n.toLocaleString('en')}, r = ${o.r}, p = ${o.p}`);
+const describeDuration = (ms) => (ms < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(2)} s`);
+
+function setDeriving(busy) {
+  $('derive').setAttribute('aria-disabled', String(busy));
+  $('cancel-derive').disabled = false;
+  $('cancel-derive').setAttribute('aria-disabled', String(!busy));
+}
+
+function cancelDerivation(message) {
+  if (!derivation) return;
+  const current = derivation;
+  derivation = null;
+  current.finish({ cancelled: true, message });
+}
+
+// The password, salt or recipe changed: a derivation from the old ones is
+// cancelled, and a message about them goes.
+function onPasswordInput() {
+  if (derivation) cancelDerivation('Cancelled: the password, salt or recipe changed. Derive again when ready.');
+  else clear('password-message');
+}
+
+function onKdfChange() {
+  const scrypt = $('kdf').value === 'scrypt';
+  $('pbkdf2-options').hidden = scrypt;
+  $('scrypt-options').hidden = !scrypt;
+  onPasswordInput();
+}
+
+function onNewSalt() {
+  $('salt').value = bytesToBase64url(crypto.getRandomValues(new Uint8Array(16)));
+  onPasswordInput();
+  if (!derivation) say('password-message', 'Made a new salt: 16 random bytes. Keep it beside the data.');
+}
+
+async function onDerive() {
+  const button = $('derive');
+  if (derivation || button.getAttribute('aria-disabled') === 'true') return;
+  await deriveKey(button);
+  // Every handled click ends here, refused or not (the tests wait on it).
+  const section = $('key-title').closest('section');
+  section.dataset.derivationsEnded = String(Number(section.dataset.derivationsEnded ?? 0) + 1);
+}
+
+async function deriveKey(button) {
+  clear('password-message');
+  const salt = saltFrom($('salt').value);
+  if (salt.problem) return say('password-message', salt.problem, 'error');
+  const options = kdfOptions();
+  if (options.problem) return say('password-message', options.problem, 'error');
+  const password = $('password').value;
+  const current = {};
+  derivation = current;
+  setDeriving(true);
+  say('password-message', `Deriving the key (${describeOptions(options)})…`, 'busy');
+  const result = await new Promise((resolve) => {
+    current.finish = resolve;
+    const worker = new Worker('/kdf-worker.js', { type: 'module' });
+    current.worker = worker;
+    worker.onmessage = ({ data }) => resolve(data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      resolve({ ok: false, error: { name: 'WorkerError', message: 'the key worker stopped (its script may not have loaded, e.g. when offline)' } });
+    };
+    worker.postMessage({ password, salt: salt.bytes, options });
+  });
+  current.worker.terminate();
+  if (derivation === current) derivation = null;
+  setDeriving(derivation !== null);
+  if (document.activeElement === document.body || document.activeElement === null) button.focus();
+  if (result.cancelled) {
+    if (result.message) say('password-message', result.message);
+    return;
+  }
+  if (!result.ok) {
+    const { name, message } = result.error;
+    const reason = message.replace(/^options\./, '');
+    return say('password-message', name === 'WorkerError'
+      ? `Could not derive a key: ${reason}. Try again.`
+      : `Could not derive a key: ${reason}.`, 'error');
+  }
+  $('key').value = result.key;
+  onKeyInput(); // results made with the previous key go
+  clear('key-message'); // the message below says it, once
+  say('password-message', `Derived in ${describeDuration(result.ms)} (${describeOptions(options)}, `
+    + `${salt.bytes.length}-byte salt); the key is now in the Key field.`);
+}
+
+function onCancelDerive() {
+  if ($('cancel-derive').getAttribute('aria-disabled') === 'true' || !derivation) return;
+  cancelDerivation('Cancelled; the key field was not changed.');
+}
+
+// The key field changed by hand or by "Generate key": a derivation running
+// would overwrite it, and "the key is now in the Key field" is no longer true.
+function onKeyEdited() {
+  if (derivation) cancelDerivation('Cancelled: the key field was changed meanwhile.');
+  else clear('password-message');
+  onKeyInput();
 }
 
 // ---- Files ---------------------------------------------------------------
@@ -472,8 +642,15 @@ async function main() {
     ? 'Where the result goes: straight to a file you choose, so files of any size work without filling memory.'
     : 'Where the result goes: this browser cannot write straight to disk, so the result is held in memory '
       + `for a download link; files up to ${IN_MEMORY_LIMIT.toLocaleString('en')} bytes.`;
-  $('generate').addEventListener('click', () => { $('key').value = Fernet.generateKey(); onKeyInput(); });
-  $('key').addEventListener('input', onKeyInput);
+  $('generate').addEventListener('click', () => { $('key').value = Fernet.generateKey(); onKeyEdited(); });
+  $('key').addEventListener('input', onKeyEdited);
+  for (const id of ['password', 'salt', 'iterations', 'scrypt-n', 'scrypt-r', 'scrypt-p']) {
+    $(id).addEventListener('input', onPasswordInput);
+  }
+  $('kdf').addEventListener('change', onKdfChange);
+  $('new-salt').addEventListener('click', onNewSalt);
+  $('derive').addEventListener('click', onDerive);
+  $('cancel-derive').addEventListener('click', onCancelDerive);
   $('key').addEventListener('change', onKeyChange);
   $('plaintext').addEventListener('input', () => { clearEncryptResult(); updateAnatomy(); });
   $('encrypt').addEventListener('click', onEncrypt);
@@ -501,6 +678,7 @@ async function main() {
   $('rotate').addEventListener('click', () => onRotation('rotate'));
   for (const button of document.querySelectorAll('button')) button.disabled = false;
   setBusy(false);
+  setDeriving(false);
   document.body.dataset.ready = 'true';
 }
 

@@ -10,7 +10,7 @@
 // to that file and nothing is collected in memory; without one it is
 // collected into a Blob for a download link.
 import { ready, Fernet, InvalidToken } from '/fernet.mjs';
-import { notATokenStart } from '/anatomy.js';
+import { notATokenStart } from '/token-layout.mjs';
 
 const loaded = ready();
 const stop = new AbortController();

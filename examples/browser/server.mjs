@@ -18,7 +18,9 @@ const ROUTES = {
   '/demo.js': join(here, 'demo.js'),
   '/anatomy.js': join(here, 'anatomy.js'),
   '/file-worker.js': join(here, 'file-worker.js'),
+  '/kdf-worker.js': join(here, 'kdf-worker.js'),
   '/fernet.mjs': join(root, 'dist', 'fernet.mjs'),
+  '/token-layout.mjs': join(root, 'dist', 'token-layout.mjs'),
 };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.mjs': 'text/javascript' };
 export const CSP = [

@@ -657,6 +657,227 @@ async function peakGrowth(work) {
   return { baseline, growth: peak - baseline };
 }
 
+// ---- Keys from passwords ---------------------------------------------------
+
+// Python's two recipes, exactly as users write them; the salt comes back as
+// Python prints it, base64.urlsafe_b64encode(salt).decode().
+const RECIPES = `
+import base64, json, sys
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+out = []
+for req in json.load(sys.stdin):
+    salt = base64.b64decode(req["salt"])
+    if req["kdf"] == "pbkdf2":
+        kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=req["iterations"])
+    else:
+        kdf = Scrypt(salt=salt, length=32, n=req["n"], r=req["r"], p=req["p"])
+    key = base64.urlsafe_b64encode(kdf.derive(req["password"].encode()))
+    out.append({"key": key.decode(), "salt": base64.urlsafe_b64encode(salt).decode()})
+print(json.dumps(out))
+`;
+
+function pythonDerive(executable, requests) {
+  const input = JSON.stringify(requests.map((r) => ({ ...r, salt: b64(r.salt) })));
+  const result = require('node:child_process').spawnSync(executable, ['-c', RECIPES], { input, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${executable} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+// Fills in the password form (options as Fernet.deriveKey takes them).
+async function passwordForm({ password, salt, kdf, iterations, n, r, p }, target = page) {
+  await target.fill('#password', password);
+  await target.fill('#salt', salt);
+  await target.selectOption('#kdf', kdf);
+  if (kdf === 'pbkdf2') await target.fill('#iterations', String(iterations));
+  else for (const [id, value] of [['#scrypt-n', n], ['#scrypt-r', r], ['#scrypt-p', p]]) await target.fill(id, String(value));
+}
+
+// Clicks "Derive key" and waits until the page has finished (or refused).
+async function derive(target = page) {
+  const ended = () => Number(document.getElementById('key-title').closest('section').dataset.derivationsEnded ?? 0);
+  const before = await target.evaluate(ended);
+  await target.click('#derive');
+  await target.waitForFunction((count) => Number(document.getElementById('key-title')
+    .closest('section').dataset.derivationsEnded ?? 0) > count, before, { timeout: 0 });
+}
+
+test('password mode: the page derives the key Python derives (PBKDF2 and scrypt), and Python decrypts with it', async () => {
+  const cases = [
+    { kdf: 'pbkdf2', iterations: 1000, password: 'pässwörd 🔑 ', salt: crypto.randomBytes(16) },
+    { kdf: 'pbkdf2', iterations: 1, password: '', salt: crypto.randomBytes(16) },
+    { kdf: 'scrypt', n: 1024, r: 8, p: 1, password: 'correct horse battery staple', salt: crypto.randomBytes(16) },
+    { kdf: 'scrypt', n: 16, r: 1, p: 3, password: 'ключ', salt: crypto.randomBytes(8) },
+    // The recipes' defaults, as the form starts.
+    { kdf: 'pbkdf2', iterations: 1_200_000, password: 'my password', salt: crypto.randomBytes(16) },
+    { kdf: 'scrypt', n: 2 ** 14, r: 8, p: 1, password: 'my password', salt: crypto.randomBytes(16) },
+  ];
+  const expected = PYTHONS.map(({ executable }) => pythonDerive(executable, cases));
+  expect(expected[expected.length - 1]).toEqual(expected[0]); // 38 and 48 agree
+  for (const [i, recipe] of cases.entries()) {
+    const { key, salt } = expected[0][i];
+    // The salt pasted exactly as Python prints it.
+    await passwordForm({ ...recipe, salt });
+    await page.evaluate(() => { window.announced = { polite: 0, assertive: 0 }; });
+    await derive();
+    // Announced politely twice (started, done), never as an alert.
+    await expect(page.evaluate(() => window.announced)).resolves.toEqual({ polite: 2, assertive: 0 });
+    const derived = await page.inputValue('#key');
+    expect({ recipe: { ...recipe, salt }, derived }).toEqual({ recipe: { ...recipe, salt }, derived: key });
+    await expect(message('password-message')).resolves.toMatch(
+      /^Derived in \d+(\.\d\d)? m?s \((PBKDF2-HMAC-SHA256|scrypt), .*-byte salt\); the key is now in the Key field\.$/);
+    await expect(page.getAttribute('#password-message', 'data-kind')).resolves.toBe('ok');
+    await expect(page.evaluate(() => document.activeElement.id)).resolves.toBe('derive'); // focus kept
+  }
+  // A token made in the page with the derived key: Python opens it with the key it derived itself.
+  const last = cases.length - 1;
+  await page.fill('#plaintext', 'sealed with a password');
+  await page.click('#encrypt');
+  const token = await page.inputValue('#token-out');
+  for (const { executable } of PYTHONS) {
+    const [result] = runPython(executable, [{ op: 'decrypt', key: expected[0][last].key, token }]);
+    expect(Buffer.from(result.data, 'base64').toString()).toBe('sealed with a password');
+  }
+  await expectAccessible(page, 'key derived from a password');
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const section = page.locator('#key-title').locator('xpath=..');
+  for (const [name, width] of [['phone', 390], ['desktop', 1280]]) {
+    await page.setViewportSize({ width, height: 900 });
+    await section.screenshot({ path: path.join(ARTIFACTS, `demo-password-${name}.png`) });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectAccessible(page, `password mode at ${width} px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}, 120000);
+
+test('password mode: the page keeps responding while deriving at the default 1,200,000 iterations, and can cancel', async () => {
+  await page.fill('#password', 'my password');
+  await page.click('#new-salt');
+  expect(Buffer.from(await page.inputValue('#salt'), 'base64url')).toHaveLength(16);
+  await expect(page.inputValue('#salt')).resolves.toMatch(/^[A-Za-z0-9_-]{22}==$/); // as Python prints 16 bytes
+  await page.selectOption('#kdf', 'pbkdf2');
+  await page.fill('#iterations', '1200000');
+  // Frames drawn and clicks handled while the derivation runs: a blocked
+  // main thread would draw no frame and handle no click until it ended.
+  await page.evaluate(() => {
+    window.whileDeriving = { frames: 0, clicks: 0 };
+    const busy = () => document.getElementById('derive').getAttribute('aria-disabled') === 'true';
+    const tick = () => {
+      if (busy()) window.whileDeriving.frames += 1;
+      window.whileDerivingFrame = requestAnimationFrame(tick);
+    };
+    tick();
+    document.addEventListener('click', (event) => {
+      if (busy() && event.target.id === 'generate-old') window.whileDeriving.clicks += 1;
+    });
+  });
+  await page.fill('#old-key', '');
+  await page.click('#derive');
+  await page.click('#generate-old');
+  await page.waitForFunction(() => document.getElementById('derive').getAttribute('aria-disabled') === 'false', null, { timeout: 0 });
+  const seen = await page.evaluate(() => {
+    cancelAnimationFrame(window.whileDerivingFrame);
+    return window.whileDeriving;
+  });
+  expect(seen.frames).toBeGreaterThanOrEqual(2);
+  expect(seen.clicks).toBe(1);
+  await expect(page.inputValue('#old-key')).resolves.toMatch(/^[A-Za-z0-9_-]{43}=$/);
+  await expect(message('password-message')).resolves.toMatch(/^Derived in .*1,200,000 iterations, 16-byte salt/);
+
+  // Cancel: the key field keeps what it had, and the page says so.
+  const before = await page.inputValue('#key');
+  await page.fill('#password', 'another password');
+  await page.click('#derive');
+  await page.click('#cancel-derive');
+  await page.waitForFunction(() => document.getElementById('derive').getAttribute('aria-disabled') === 'false');
+  await expect(message('password-message')).resolves.toBe('Cancelled; the key field was not changed.');
+  await expect(page.inputValue('#key')).resolves.toBe(before);
+  // Changing the password mid-derivation cancels it too: no key from stale input.
+  await page.click('#derive');
+  await page.fill('#password', 'changed my mind');
+  await page.waitForFunction(() => document.getElementById('derive').getAttribute('aria-disabled') === 'false');
+  await expect(message('password-message')).resolves.toMatch(/^Cancelled: the password, salt or recipe changed/);
+  await expect(page.inputValue('#key')).resolves.toBe(before);
+  // A finished derivation's message goes once the key is edited by hand.
+  await page.fill('#iterations', '2');
+  await derive();
+  await expect(message('password-message')).resolves.toMatch(/^Derived in/);
+  await useKey(before);
+  await expect(message('password-message')).resolves.toBe('');
+  await expectAccessible(page, 'derivation cancelled');
+}, 120000);
+
+test('password mode: a salt that is not base64url, and parameters Python refuses, get clear messages', async () => {
+  await page.fill('#password', 'pw');
+  await page.selectOption('#kdf', 'pbkdf2');
+  await page.fill('#iterations', '2');
+  const salt = Buffer.from('sixteen byte slt');
+  const [{ key, salt: pythonSalt }] = pythonDerive(python.executable, [{ kdf: 'pbkdf2', iterations: 2, password: 'pw', salt }]);
+  await page.fill('#key', '');
+  const bad = [
+    ['', /^Enter a salt/],
+    ['not a salt!', /^The salt must be url-safe base64 .*base64\.urlsafe_b64encode\(salt\)/],
+    ['c2l4dGVlb', /^The salt is not whole base64: 9 characters cannot encode whole bytes/],
+    [`b'${pythonSalt}'`, /^The salt is a Python bytes literal \(b'…'\).*urlsafe_b64encode\(salt\)\.decode\(\)/],
+    ['====', /^The salt must be url-safe base64/],
+    ['c2l4dA=', /^The salt's = padding does not fit its length/],
+  ];
+  for (const [text, expected] of bad) {
+    await page.fill('#salt', text);
+    await derive();
+    const said = await message('password-message');
+    expect({ text, said }).toEqual({ text, said: expect.stringMatching(expected) });
+    await expect(page.getAttribute('#password-message', 'data-kind')).resolves.toBe('error');
+    await expect(page.textContent('#password-message [role="alert"]')).resolves.toBe(said);
+    await expect(page.inputValue('#key')).resolves.toBe('');
+  }
+  await expectAccessible(page, 'bad salt');
+  // What Python users paste that is harmless: quotes, a line break, missing padding.
+  for (const text of [`'${pythonSalt}'`, `${pythonSalt}\n`, pythonSalt.replace(/=+$/, '')]) {
+    await page.fill('#salt', text);
+    await derive();
+    expect({ text, key: await page.inputValue('#key') }).toEqual({ text, key });
+  }
+  // Parameters Python refuses are refused, saying which.
+  await page.fill('#salt', pythonSalt);
+  await page.selectOption('#kdf', 'scrypt');
+  const refused = [
+    [{ n: 1000, r: 8, p: 1 }, /^Could not derive a key: n must be a power of 2/],
+    [{ n: 2 ** 20, r: 8, p: 1 }, /^Could not derive a key: scrypt parameters need more than the 256 MiB memory cap/],
+    [{ n: 16, r: 0, p: 1 }, /^r must be a whole number, at least 1\.$/],
+  ];
+  for (const [{ n, r, p }, expected] of refused) {
+    await page.fill('#scrypt-n', String(n));
+    await page.fill('#scrypt-r', String(r));
+    await page.fill('#scrypt-p', String(p));
+    await derive();
+    await expect(message('password-message')).resolves.toMatch(expected);
+    await expect(page.getAttribute('#password-message', 'data-kind')).resolves.toBe('error');
+  }
+  await page.fill('#scrypt-n', '16384');
+  await page.fill('#scrypt-r', '8');
+  await page.fill('#scrypt-p', '1');
+  await page.selectOption('#kdf', 'pbkdf2');
+  await page.fill('#iterations', '0');
+  await derive();
+  await expect(message('password-message')).resolves.toBe('Iterations must be a whole number, at least 1.');
+  await expectAccessible(page, 'refused parameters');
+  // The worker's script not loading (e.g. offline): said, and a retry works.
+  await page.fill('#iterations', '2');
+  await page.route('**/kdf-worker.js', (route) => route.abort());
+  await derive();
+  await expect(message('password-message')).resolves.toMatch(/^Could not derive a key: the key worker stopped.*Try again\.$/);
+  await expect(page.getAttribute('#password-message', 'data-kind')).resolves.toBe('error');
+  await page.unroute('**/kdf-worker.js');
+  problems.splice(0); // the browser logs the blocked request itself
+  await derive();
+  await expect(page.inputValue('#key')).resolves.toBe(key);
+  await expect(message('password-message')).resolves.toMatch(/^Derived in/);
+  await page.fill('#iterations', '1200000');
+});
+
 test('300 MB: encrypt and decrypt stream to disk with under 100 MB of browser memory growth', async () => {
   const big = bigFile('big-300.bin', 300);
   const [{ key }] = runPython(python.executable, [{ op: 'generate_key' }]);
