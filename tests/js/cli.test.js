@@ -6,6 +6,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { pythons, runPython } = require('./helpers/python');
+const { tamper } = require('./helpers/tokens');
+const { T0 } = require('./helpers/fixtures');
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'fernet.mjs');
 const [python] = pythons();
@@ -77,12 +79,7 @@ describe('tampering: exit 1, the message says so, and no output is left behind',
   });
   test.each([['header', 3], ['middle', 2 * 10 ** 6], ['last block', -60], ['HMAC', -8], ['length', null]])(
     'in the %s', (_, at) => {
-      let bad;
-      if (at === null) bad = token.slice(0, -8);
-      else {
-        const i = at < 0 ? token.length + at : at;
-        bad = token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
-      }
+      const bad = at === null ? token.slice(0, -8) : tamper(token, at);
       fs.writeFileSync(file('bad.fernet'), bad);
       const result = fernet(['decrypt', file('bad.fernet'), '-o', file('bad.out')], { env: { FERNET_KEY: key } });
       expect(result.status).toBe(1);
@@ -136,7 +133,7 @@ test('decrypt --ttl follows Python\'s rule', () => {
 });
 
 test('inspect says "not verified" without a key, verifies with one', () => {
-  const token = runPython(python.executable, [{ op: 'encrypt', key, data: 'aGk=', time: 1700000000, iv: 'AAAAAAAAAAAAAAAAAAAAAA==' }])[0].token;
+  const token = runPython(python.executable, [{ op: 'encrypt', key, data: 'aGk=', time: T0, iv: 'AAAAAAAAAAAAAAAAAAAAAA==' }])[0].token;
   fs.writeFileSync(file('t.fernet'), `${token}\n`);
   const plain = fernet(['inspect', file('t.fernet')]);
   expect(plain.status).toBe(0);
