@@ -14,11 +14,12 @@ const { T0, ZERO_KEY, collect, streamOf } = require('./helpers/fixtures');
 // strings (TextEncoder.encode) and fresh random key bytes (getRandomValues).
 const copies = [];
 const originalEncode = TextEncoder.prototype.encode;
-TextEncoder.prototype.encode = function encode(...args) {
+const recordingEncode = function encode(...args) {
   const bytes = originalEncode.apply(this, args);
   copies.push(bytes);
   return bytes;
 };
+TextEncoder.prototype.encode = recordingEncode;
 const originalRandom = crypto.webcrypto.getRandomValues.bind(crypto.webcrypto);
 const randomSpy = (bytes) => {
   const filled = originalRandom(bytes);
@@ -92,11 +93,7 @@ describe('a JS exception thrown while C++ runs (memory growth calls the runtime)
 describe("the library's own JS copies of secrets are wiped", () => {
   test('strings encoded for encryptor().update and encryptStream, and generateKey\'s bytes', async () => {
     copies.length = 0;
-    TextEncoder.prototype.encode = function encode(...args) {
-      const bytes = originalEncode.apply(this, args);
-      copies.push(bytes);
-      return bytes;
-    };
+    TextEncoder.prototype.encode = recordingEncode;
     const getRandomValues = globalThis.crypto.getRandomValues;
     Object.defineProperty(globalThis.crypto, 'getRandomValues', { value: randomSpy, configurable: true, writable: true });
     try {
