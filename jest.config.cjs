@@ -25,6 +25,10 @@ module.exports = {
   moduleFileExtensions: ['js', 'mjs', 'cjs', 'json'],
   transform: {},
   testTimeout: 60000,
+  // One folder per run for the packed tarball, filled by the first suite
+  // that needs it (tests/js/helpers/packed.js) and removed at the end.
+  globalSetup: '<rootDir>/tests/js/helpers/global-setup.js',
+  globalTeardown: '<rootDir>/tests/js/helpers/global-teardown.js',
   // Most suites wait on child processes (Python, Chromium, builds): two
   // workers overlap those waits even on a 2-core machine.
   maxWorkers: 2,

@@ -8,6 +8,7 @@
 const { ready, Fernet, MultiFernet, InvalidToken } = require('../../dist/fernet.cjs');
 const { pythons, runPython, b64 } = require('./helpers/python');
 const { toText } = require('./helpers/tokens');
+const { T0 } = require('./helpers/fixtures');
 
 const SEED = Number(process.env.FERNET_DIFF_SEED ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
 const BASE_CASES = Number(process.env.FERNET_DIFF_CASES ?? 300);
@@ -38,7 +39,6 @@ function generator(seed) {
 // Each run of generateCases() starts from the seed, so both Pythons see the
 // same cases and a replay reproduces them.
 let rng = generator(SEED);
-const T0 = 1_700_000_000;
 const MAX64 = 2n ** 64n - 1n;
 
 const fromText = (text) => new Uint8Array(Buffer.from(text, 'base64url'));

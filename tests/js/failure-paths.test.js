@@ -8,16 +8,18 @@ const crypto = require('node:crypto');
 const { captureWasmMemory, findInMemory } = require('./helpers/wasm-memory');
 const { pythons, runPython, b64 } = require('./helpers/python');
 const { forgeToken } = require('./helpers/tokens');
+const { T0, ZERO_KEY, collect, streamOf } = require('./helpers/fixtures');
 
 // The library's own copies of secrets, seen as it makes them: the UTF-8 of
 // strings (TextEncoder.encode) and fresh random key bytes (getRandomValues).
 const copies = [];
 const originalEncode = TextEncoder.prototype.encode;
-TextEncoder.prototype.encode = function encode(...args) {
+const recordingEncode = function encode(...args) {
   const bytes = originalEncode.apply(this, args);
   copies.push(bytes);
   return bytes;
 };
+TextEncoder.prototype.encode = recordingEncode;
 const originalRandom = crypto.webcrypto.getRandomValues.bind(crypto.webcrypto);
 const randomSpy = (bytes) => {
   const filled = originalRandom(bytes);
@@ -29,7 +31,6 @@ const captured = captureWasmMemory();
 const { ready, Fernet, InvalidToken } = require('../../dist/fernet.node.cjs');
 const node = require('../../dist/node.cjs');
 
-const T0 = 1_700_000_000;
 let keyText;
 let raw;
 let fernet;
@@ -52,7 +53,7 @@ function tokensStillRight() {
   const messages = [crypto.randomBytes(10), crypto.randomBytes(5000)];
   const tokens = messages.map((m) => fernet.encryptAtTime(m, T0));
   tokens.forEach((t, i) => expect(Buffer.from(fernet.decrypt(t)).equals(messages[i])).toBe(true));
-  for (const t of tokens) expect(() => new Fernet(new Uint8Array(32)).decrypt(t)).toThrow(InvalidToken);
+  for (const t of tokens) expect(() => new Fernet(ZERO_KEY).decrypt(t)).toThrow(InvalidToken);
   for (const { executable } of pythons()) {
     const readings = runPython(executable, tokens.map((token) => ({ op: 'decrypt', key: keyText, token })));
     expect(readings.map((r) => r.data)).toEqual(messages.map(b64));
@@ -92,24 +93,14 @@ describe('a JS exception thrown while C++ runs (memory growth calls the runtime)
 describe("the library's own JS copies of secrets are wiped", () => {
   test('strings encoded for encryptor().update and encryptStream, and generateKey\'s bytes', async () => {
     copies.length = 0;
-    TextEncoder.prototype.encode = function encode(...args) {
-      const bytes = originalEncode.apply(this, args);
-      copies.push(bytes);
-      return bytes;
-    };
+    TextEncoder.prototype.encode = recordingEncode;
     const getRandomValues = globalThis.crypto.getRandomValues;
     Object.defineProperty(globalThis.crypto, 'getRandomValues', { value: randomSpy, configurable: true, writable: true });
     try {
       const encryptor = fernet.encryptor();
       encryptor.update('a secret streamed as text');
       encryptor.finish();
-      const chunks = ['secret one', 'secret two'];
-      await new Response(new ReadableStream({
-        pull(c) {
-          if (chunks.length) c.enqueue(chunks.shift());
-          else c.close();
-        },
-      }).pipeThrough(fernet.encryptStream())).arrayBuffer();
+      await collect(streamOf(['secret one', 'secret two']).pipeThrough(fernet.encryptStream()));
       Fernet.generateKey();
     } finally {
       TextEncoder.prototype.encode = originalEncode;

@@ -2,7 +2,8 @@
 // python3 on PATH), both directions, byte for byte where the format allows it.
 const crypto = require('node:crypto');
 const { ready, Fernet, MultiFernet, InvalidToken } = require('../../dist/fernet.cjs');
-const { pythons, runPython, b64, unb64 } = require('./helpers/python');
+const { pythons, runPython, b64 } = require('./helpers/python');
+const { T0 } = require('./helpers/fixtures');
 
 const enc = new TextEncoder();
 const PAYLOADS = {
@@ -20,7 +21,6 @@ const PAYLOADS = {
   '16 KiB + 1': crypto.randomBytes(16 * 1024 + 1),
   '1 MiB random': crypto.randomBytes(1 << 20),
 };
-const T0 = 1_700_000_000;
 
 function ourVerdict(fn) {
   try {

@@ -3,7 +3,7 @@
 // type checking of a typed usage file, and no side effects on the process.
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, BIN, pack, scratchProject, runTool, runNode, remove } = require('./helpers/packed');
+const { ROOT, BIN, packedProject, runTool, runNode } = require('./helpers/packed');
 const { pythonParams, pythonReadings } = require('./helpers/python-roundtrip');
 
 const MESSAGE = 'packed: Grüße, 你好 🔐';
@@ -12,15 +12,15 @@ let project;
 let params;
 
 beforeAll(() => {
-  packed = pack();
-  project = scratchProject(packed.tarball, ['app', 'node']);
+  packed = packedProject(['app', 'node']);
+  ({ project } = packed);
   for (const file of ['usage.ts', 'usage-cjs.cts', 'usage-node.ts']) {
     fs.copyFileSync(path.join(ROOT, 'tests', 'types', file), path.join(project, file));
   }
   params = pythonParams(MESSAGE);
 });
 
-afterAll(() => remove(packed?.dir, project));
+afterAll(() => packed?.close());
 
 test('the tarball holds exactly the built package, its types and its documents', () => {
   const documents = ['LICENSE', 'README.md', 'SECURITY.md'].filter((f) => fs.existsSync(path.join(ROOT, f)));

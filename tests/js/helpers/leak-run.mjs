@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { captureWasmMemory } = require('./wasm-memory.js');
+const { T0 } = require('./fixtures.js');
+const { tamper } = require('./tokens.js');
 const captured = captureWasmMemory();
 const { ready, Fernet, MultiFernet, InvalidToken } = await import('../../../dist/fernet.mjs');
 
@@ -14,8 +16,8 @@ await ready();
 const fernet = new Fernet(Fernet.generateKey());
 const multi = new MultiFernet([new Fernet(Fernet.generateKey()), fernet]);
 const message = new Uint8Array(300).fill(7);
-const token = fernet.encryptAtTime(message, 1_700_000_000);
-const tampered = token.slice(0, 30) + (token[30] === 'A' ? 'B' : 'A') + token.slice(31);
+const token = fernet.encryptAtTime(message, T0);
+const tampered = tamper(token, 30);
 
 const steps = [
   () => fernet.encrypt(message),

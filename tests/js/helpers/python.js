@@ -1,7 +1,7 @@
 // Runs Python's cryptography.fernet (tests/python/oracle.py) on a batch of
 // requests. Both interpreters the project tests against are found here:
 // Debian's /usr/bin/python3 (cryptography 38) and the python3 on PATH (48).
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const ORACLE = path.join(__dirname, '..', '..', 'python', 'oracle.py');
@@ -43,7 +43,56 @@ function pythons() {
   return found;
 }
 
+// The oracle kept running, one request batch per line, for suites that ask
+// Python small questions in many tests: each interpreter starts once.
+const SESSION = `import io, sys
+sys.path.insert(0, sys.argv[1])
+import oracle
+for line in sys.stdin:
+    sys.stdin = io.StringIO(line)
+    oracle.main()
+    sys.stdout.write("\\n")
+    sys.stdout.flush()`;
+
+function startSession(executable) {
+  const child = spawn(executable, ['-c', SESSION, path.dirname(ORACLE)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting = [];
+  let buffered = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      waiting.shift().resolve(JSON.parse(line));
+    }
+  });
+  child.on('exit', (code) => {
+    for (const { reject } of waiting.splice(0)) reject(new Error(`${executable} oracle session exited (${code})`));
+  });
+  return {
+    run(requests) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        child.stdin.write(`${toJson(requests)}\n`);
+      });
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
+}
+
+/** A running oracle in every interpreter pythons() found: run(requests) -> one result list per Python. */
+function pythonSessions() {
+  const sessions = pythons().map(({ executable }) => startSession(executable));
+  return {
+    run: (requests) => Promise.all(sessions.map((s) => s.run(requests))),
+    close: () => sessions.forEach((s) => s.close()),
+  };
+}
+
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
 const unb64 = (text) => new Uint8Array(Buffer.from(text, 'base64'));
 
-module.exports = { runPython, pythons, b64, unb64 };
+module.exports = { runPython, pythons, pythonSessions, b64, unb64 };
