@@ -418,9 +418,10 @@ describe('callbacks and cancellation', () => {
     for (const delay of [300, 1500, 3000]) {
       const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'fernet.mjs'), 'decrypt',
         path.join(dir, 'in'), '-o', path.join(dir, 'out'), '--key-file', path.join(dir, 'key'), '--force']);
+      const closed = new Promise((resolve) => child.on('close', resolve));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('close', resolve));
+      await closed;
       for (const name of fs.readdirSync(dir).filter((n) => n !== 'in' && n !== 'key')) {
         const left = fs.readFileSync(path.join(dir, name));
         expect(left.equals(message.subarray(0, left.length))).toBe(true);
