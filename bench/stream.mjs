@@ -10,7 +10,7 @@ import { createReadStream, mkdtempSync, openSync, rmSync, statfsSync, writeSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ready, Fernet } from '../dist/fernet.mjs';
+import { ready, Fernet } from '../dist/fernet.node.mjs';
 import { encryptFile, decryptFile } from '../dist/node.mjs';
 
 const KEY = 'ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM=';
