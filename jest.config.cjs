@@ -13,6 +13,10 @@ const QUICK = [
   'not-ready', // use before ready()
   'memory-hygiene', // secrets wiped in wasm memory
   'esm', // the ESM entry points
+  'trust', // hostile arguments, changing sources, Python's decisions
+  'failure-paths', // exceptions through wasm, the library's own copies wiped
+  'simd-required', // ready() without WebAssembly SIMD
+  'aes-tables', // no AES table in the shipped wasm
 ];
 const quick = process.env.FERNET_TEST_TIER === 'quick';
 

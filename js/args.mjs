@@ -1,7 +1,7 @@
 // Argument checking: one validator per kind of argument, each returning a
 // plain value the rest of the library can use without running user code again.
 import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
-import { NativeUint8Array, bytesView, byteLength, copyBytes, encode, hasNonAscii, isBytes, isWellFormed } from './intrinsics.mjs';
+import { bytesView, byteLength, copyBytes, encode, hasNonAscii, isBytes, isWellFormed } from './intrinsics.mjs';
 
 /** The largest message the in-memory API takes, in bytes. */
 export const MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
@@ -140,4 +140,3 @@ export function chunk(value) {
   throw new TypeError('stream chunks must be Uint8Arrays or strings');
 }
 
-export { NativeUint8Array };

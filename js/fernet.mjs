@@ -2,11 +2,10 @@
 // over one implementation (KeyRing) that holds the raw keys out of reach.
 import * as args from './args.mjs';
 import { call, readAscii, readBytes, readTimestamp } from './core.mjs';
-import { KEY_MESSAGE } from './errors.mjs';
 import { NativeUint8Array, decodeStrict, setBytes, wipe } from './intrinsics.mjs';
 import { deriveKey } from './kdf.mjs';
 import { randomIv, randomKey } from './random.mjs';
-import { Encryptor, decryptStream, encryptStream, now, opener, verify } from './streams.mjs';
+import { Encryptor, decryptStream, encryptStream, now, verify } from './streams.mjs';
 
 // One or several raw keys, concatenated, tried in order (the first encrypts).
 class KeyRing {
@@ -187,4 +186,3 @@ for (const Class of [Fernet, MultiFernet]) {
   }
 }
 
-export { KEY_MESSAGE, opener };

@@ -4,8 +4,8 @@
 // and commits to its bytes; the second releases each segment's plaintext only
 // after that segment matches what was authenticated (cpp/fernet_stream.h).
 import * as args from './args.mjs';
-import { call, createStream, freeStream, readAscii, readBytes, readVerification } from './core.mjs';
-import { NativeUint8Array, codeUnitAt, isBytes, setBytes, wipe } from './intrinsics.mjs';
+import { call, createStream, freeStream, readBytes, readVerification } from './core.mjs';
+import { NativeUint8Array, codeUnitAt, setBytes, wipe } from './intrinsics.mjs';
 import { randomIv } from './random.mjs';
 
 export function now() {
@@ -301,4 +301,3 @@ export function decryptStream(keys, source, options) {
   });
 }
 
-export { readAscii, isBytes };
