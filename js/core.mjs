@@ -165,8 +165,8 @@ const decodeAsciiView = asciiDecoder.decode.bind(asciiDecoder);
  * `numbers` its numeric arguments, if any. `request` holds the inputs, all already
  * plain values (no user code can run from here on): keys (Uint8Array, one or
  * several concatenated), iv, input (Uint8Array or string; `ascii` for token
- * text), time, ttl.
- * Returns `read(start, size)` of the output, or the fields for `readFields`.
+ * text), time, ttl. Returns `read(start, size)`: the output copied out of
+ * wasm memory (or, for readTimestamp/readVerification, what the fields say).
  */
 export function call(operation, request, read, ...numbers) {
   const c = requireCore();
