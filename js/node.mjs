@@ -14,6 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { Encryptor } from './streams.mjs';
 import { MultiFernet, ringOf } from './fernet.mjs';
+import * as args from './args.mjs';
 import { wipe } from './intrinsics.mjs';
 
 const CHUNK = 1 << 20;
@@ -172,11 +173,12 @@ async function withRereadable(input, work) {
   }
 }
 
+// The file helpers' options, read once each and checked as everywhere else.
 function readSettings(options, total) {
-  const read = options ?? {};
+  const read = args.options(options, ['ttl', 'currentTime', 'signal', 'trailingNewline', 'onProgress']);
   return {
-    ttl: read.ttl,
-    currentTime: read.currentTime,
+    ttl: args.ttl(read.ttl),
+    currentTime: read.currentTime === undefined ? undefined : args.seconds(read.currentTime, 'currentTime'),
     signal: read.signal,
     trailingNewline: read.trailingNewline === true,
     onChunk: progress(total, read.onProgress),

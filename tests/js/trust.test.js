@@ -430,6 +430,16 @@ describe('callbacks and cancellation', () => {
     }
   }, 120_000);
 
+  test('the file helpers check ttl and currentTime as every other entry point does', async () => {
+    const input = path.join(dir, 'in');
+    fs.writeFileSync(input, fernet.encrypt('x'));
+    await expect(node.decryptFile(fernet, input, path.join(dir, 'out'), { ttl: '60' })).rejects.toThrow(TypeError);
+    await expect(node.decryptFile(fernet, input, path.join(dir, 'out'), { ttl: 1.5 })).rejects.toThrow(RangeError);
+    await expect(node.verifyFile(fernet, input, { ttl: 60, currentTime: -1 })).rejects.toThrow(RangeError);
+    expect(() => fernet.decryptAtTime(fernet.encrypt('x'), '60', T0)).toThrow(TypeError);
+    expect(fs.readdirSync(dir)).toEqual(['in']);
+  });
+
   test('no overwrite without force, a dangling symlink included', async () => {
     const input = path.join(dir, 'in');
     fs.writeFileSync(input, 'plain');
