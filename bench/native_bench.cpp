@@ -33,8 +33,10 @@ int main(int argc, char** argv) {
   if (argc < 4) return 2;
   const double min_seconds = std::atof(argv[1]);
   const int reps = std::atoi(argv[2]);
-  uint8_t key[fernet::kKeySize], iv[fernet::kIvSize] = {};
-  for (size_t i = 0; i < sizeof key; ++i) key[i] = static_cast<uint8_t>(i * 7 + 1);
+  uint8_t raw[fernet::kKeySize], iv[fernet::kIvSize] = {};
+  for (size_t i = 0; i < sizeof raw; ++i) raw[i] = static_cast<uint8_t>(i * 7 + 1);
+  fernet::Key key;
+  if (fernet::prepare_key(raw, key) != fernet::Status::kOk) std::abort();
   std::printf("{");
   for (int a = 3; a < argc; ++a) {
     const size_t size = std::strtoul(argv[a], nullptr, 10);
@@ -49,7 +51,7 @@ int main(int argc, char** argv) {
       }, min_seconds));
       dec.push_back(rate([&] {
         fernet::Decrypted plain;
-        if (fernet::decrypt(key, 1, token.data(), token.size(), nullptr, plain) != fernet::Status::kOk) std::abort();
+        if (fernet::decrypt(&key, 1, token.data(), token.size(), nullptr, plain) != fernet::Status::kOk) std::abort();
       }, min_seconds));
     }
     std::printf("%s\"%zu\":{\"encrypt\":%f,\"decrypt\":%f}", a == 3 ? "" : ",", size, median(enc), median(dec));

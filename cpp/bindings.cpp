@@ -6,7 +6,8 @@
 // No JS value crosses the boundary and C++ never calls a JS function of the
 // library's or the user's, so no user code can run while C++ holds a secret.
 //
-// The data area is laid out as [keys: 32 * key_count][iv: 16][input]; the
+// The data area is laid out as [keys: fernet::Key (96 bytes: the raw key and
+// its HMAC states, see cpp/fernet.h) * key_count][iv: 16][input]; the
 // output is left where the operation made it (held until the next call or
 // release()), so a large result is never copied inside wasm memory. An
 // operation returns a fernet::Status; js/core.mjs turns it into an exception. Everything JS needs to know about the layout (field
@@ -126,17 +127,18 @@ void begin() {
 }
 
 size_t key_count() { return fields[kKeyCount]; }
-size_t iv_offset() { return key_count() * fernet::kKeySize; }
+size_t iv_offset() { return key_count() * sizeof(fernet::Key); }
 size_t input_offset() { return iv_offset() + fernet::kIvSize; }
 size_t input_end() { return input_offset() + fields[kInputSize]; }
 
 // Inputs must lie inside the data area, as JS's fields claim.
 bool inputs_fit() {
-  return key_count() <= data.size() / fernet::kKeySize && fields[kInputSize] <= data.size() &&
+  return key_count() <= data.size() / sizeof(fernet::Key) && fields[kInputSize] <= data.size() &&
          input_end() <= data.size();
 }
 
-const uint8_t* keys() { return data.data(); }
+// The area is allocated aligned for any type, and keys come first.
+const fernet::Key* keys() { return reinterpret_cast<const fernet::Key*>(data.data()); }
 const uint8_t* iv() { return data.data() + iv_offset(); }
 const uint8_t* input() { return data.data() + input_offset(); }
 
@@ -222,21 +224,34 @@ void recover() {
 
 // ---- one-shot operations -----------------------------------------------------
 
+// Key text (parse_key) or 32 raw bytes (prepare_key) in, a fernet::Key out:
+// JS keeps it and hands it back with every operation (wasm keeps no key).
 int parse_key() {
   begin();
   if (!inputs_fit()) return fail(Status::kTooLarge);
-  uint8_t key[fernet::kKeySize];
+  fernet::Key key;
   const Status status = fernet::parse_key(input(), fields[kInputSize], key);
-  const int result = status == Status::kOk ? emit(key, sizeof key) : fail(status);
-  fernet::secure_zero(key, sizeof key);
+  const int result = status == Status::kOk ? emit(reinterpret_cast<const uint8_t*>(&key), sizeof key) : fail(status);
+  fernet::secure_zero(&key, sizeof key);
   return result;
 }
 
+int prepare_key() {
+  begin();
+  if (!inputs_fit() || fields[kInputSize] != fernet::kKeySize) return fail(Status::kInvalidKey);
+  fernet::Key key;
+  const Status status = fernet::prepare_key(input(), key);
+  const int result = status == Status::kOk ? emit(reinterpret_cast<const uint8_t*>(&key), sizeof key) : fail(status);
+  fernet::secure_zero(&key, sizeof key);
+  return result;
+}
+
+// 32 raw bytes in, their key text out.
 int format_key() {
   begin();
-  if (!inputs_fit() || key_count() != 1) return fail(Status::kTooLarge);
+  if (!inputs_fit() || fields[kInputSize] != fernet::kKeySize) return fail(Status::kInvalidKey);
   uint8_t text[fernet::kKeyTextSize];
-  fernet::format_key(keys(), text);
+  fernet::format_key(input(), text);
   const int result = emit(text, sizeof text);
   fernet::secure_zero(text, sizeof text);
   return result;
@@ -246,7 +261,7 @@ int encrypt() {
   begin();
   if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
   SecureBuffer token;
-  const Status status = fernet::encrypt(keys(), u64(kTimeLow), iv(), input(), fields[kInputSize], token);
+  const Status status = fernet::encrypt(keys()[0], u64(kTimeLow), iv(), input(), fields[kInputSize], token);
   return status == Status::kOk ? hand_on(token, token.data(), token.size()) : fail(status);
 }
 
@@ -314,7 +329,7 @@ int encryptor_start(uint32_t handle) {
   begin();
   if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
   return stream_step(fernet::StreamEncryptor::max_update_output(fernet::kHeaderSize), [&](uint8_t* out, size_t* n) {
-    return object<fernet::StreamEncryptor>(handle).start(keys(), u64(kTimeLow), iv(), out, n);
+    return object<fernet::StreamEncryptor>(handle).start(keys()[0], u64(kTimeLow), iv(), out, n);
   });
 }
 
@@ -426,6 +441,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   constant("FIELD_OUTPUT_ADDRESS", static_cast<uint32_t>(kOutputAddress));
   constant("FIELD_OUTPUT_SIZE", static_cast<uint32_t>(kOutputSize));
   constant("KEY_SIZE", static_cast<uint32_t>(fernet::kKeySize));
+  constant("PREPARED_KEY_SIZE", static_cast<uint32_t>(sizeof(fernet::Key)));
   constant("KEY_TEXT_SIZE", static_cast<uint32_t>(fernet::kKeyTextSize));
   constant("IV_SIZE", static_cast<uint32_t>(fernet::kIvSize));
   constant("SEGMENT_SIZE", static_cast<uint32_t>(fernet::kSegmentSize));
@@ -442,6 +458,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   function("release", &release);
   function("recover", &recover);
   function("parseKey", &parse_key);
+  function("prepareKey", &prepare_key);
   function("formatKey", &format_key);
   function("encrypt", &encrypt);
   function("decrypt", &decrypt);

@@ -1,3 +1,6 @@
+// The HMAC starts from prepared SHA-256 states, which means setting the
+// fields of mbedTLS's SHA-256 context (its layout is public, its names private).
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
 #include "fernet.h"
 
 #include <cstring>
@@ -10,7 +13,7 @@
 extern "C" {
 #include "mbedtls/constant_time.h"
 }
-#include "mbedtls/md.h"
+#include "mbedtls/sha256.h"
 
 namespace fernet {
 namespace {
@@ -57,7 +60,7 @@ Status decode_token(const uint8_t* token, size_t token_size, SecureBuffer& raw,
 
 // Python's _verify_signature: HMAC over data[:-32] equals data[-32:]. The
 // MAC computed here is wiped whatever the outcome.
-Status signature_matches(const uint8_t* key, const uint8_t* raw, size_t raw_size, bool* match) {
+Status signature_matches(const Key& key, const uint8_t* raw, size_t raw_size, bool* match) {
   *match = false;
   if (raw_size < kHmacSize) return Status::kOk;  // data[-32:] is shorter than a MAC
   const size_t signed_size = raw_size - kHmacSize;
@@ -71,7 +74,7 @@ Status signature_matches(const uint8_t* key, const uint8_t* raw, size_t raw_size
 // Decodes and decides like Python's MultiFernet (decrypt and rotate): the
 // key-independent checks and the TTL first, then the key choice. On success
 // `raw` holds the token and *key_index names the key.
-Status verify_token(const uint8_t* keys, size_t key_count, const uint8_t* token,
+Status verify_token(const Key* keys, size_t key_count, const uint8_t* token,
                     size_t token_size, const Freshness* freshness, SecureBuffer& raw,
                     size_t* raw_size, size_t* key_index) {
   Status status = decode_token(token, token_size, raw, raw_size);
@@ -85,25 +88,86 @@ Status verify_token(const uint8_t* keys, size_t key_count, const uint8_t* token,
   status = internal::choose_key(
       keys, key_count,
       [&](size_t k, bool* match) {
-        return signature_matches(keys + k * kKeySize, data, *raw_size, match);
+        return signature_matches(keys[k], data, *raw_size, match);
       },
       previous, last, /*padding_checked_later=*/true, key_index);
   if (status != Status::kOk) return status;
   return *key_index == key_count ? Status::kInvalidToken : Status::kOk;
 }
 
+constexpr size_t kHmacBlockSize = 64;  // SHA-256's block
+
+// A SHA-256 context that has hashed one block and is at `state`.
+void sha256_resume(mbedtls_sha256_context& sha, const uint32_t state[8]) {
+  mbedtls_sha256_init(&sha);
+  std::memcpy(sha.state, state, sizeof sha.state);
+  sha.total[0] = kHmacBlockSize;
+  sha.total[1] = 0;
+}
+
+// RFC 2104: SHA-256's state after the signing key, zero-padded to a block, XOR `pad`.
+bool padded_key_state(const uint8_t raw[kKeySize], uint8_t pad, uint32_t state[8]) {
+  uint8_t block[kHmacBlockSize];
+  std::memset(block, pad, sizeof block);
+  for (size_t i = 0; i < kKeyHalfSize; ++i) block[i] ^= signing_key(raw)[i];
+  mbedtls_sha256_context sha;
+  mbedtls_sha256_init(&sha);
+  const bool ok = mbedtls_sha256_starts(&sha, 0) == 0 &&
+                  mbedtls_sha256_update(&sha, block, sizeof block) == 0;
+  std::memcpy(state, sha.state, sizeof sha.state);
+  mbedtls_sha256_free(&sha);
+  secure_zero(block, sizeof block);
+  return ok;
+}
+
 }  // namespace
 
 namespace internal {
 
-Status hmac_sha256(const uint8_t* key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]) {
-  return mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), signing_key(key), kKeyHalfSize,
-                         data, size, mac) == 0
-             ? Status::kOk
-             : Status::kOutOfMemory;  // mbedTLS fails here only when it cannot allocate
+void hmac_start(Hmac& hmac, const Key& key) {
+  sha256_resume(hmac.inner, key.hmac_inner);
+  std::memcpy(hmac.outer, key.hmac_outer, sizeof hmac.outer);
 }
 
-Status aes_cbc(const uint8_t* key, int mode, const uint8_t iv[kIvSize], uint8_t* data,
+Status hmac_update(Hmac& hmac, const uint8_t* data, size_t size) {
+  return mbedtls_sha256_update(&hmac.inner, data, size) == 0 ? Status::kOk : Status::kOutOfMemory;
+}
+
+Status hmac_finish(Hmac& hmac, uint8_t mac[kHmacSize]) {
+  uint8_t inner[kHmacSize];
+  mbedtls_sha256_context outer;
+  sha256_resume(outer, hmac.outer);
+  const bool ok = mbedtls_sha256_finish(&hmac.inner, inner) == 0 &&
+                  mbedtls_sha256_update(&outer, inner, sizeof inner) == 0 &&
+                  mbedtls_sha256_finish(&outer, mac) == 0;
+  mbedtls_sha256_free(&outer);
+  secure_zero(inner, sizeof inner);
+  hmac_wipe(hmac);
+  return ok ? Status::kOk : Status::kOutOfMemory;
+}
+
+Status hmac_inner_digest(const Hmac& hmac, uint8_t digest[kHmacSize]) {
+  mbedtls_sha256_context copy = hmac.inner;
+  return mbedtls_sha256_finish(&copy, digest) == 0 ? Status::kOk : Status::kOutOfMemory;  // wipes copy
+}
+
+void hmac_wipe(Hmac& hmac) {
+  mbedtls_sha256_free(&hmac.inner);
+  secure_zero(hmac.outer, sizeof hmac.outer);
+}
+
+Status hmac_sha256(const Key& key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]) {
+  Hmac hmac;
+  hmac_start(hmac, key);
+  const Status status = hmac_update(hmac, data, size);
+  if (status != Status::kOk) {
+    hmac_wipe(hmac);
+    return status;
+  }
+  return hmac_finish(hmac, mac);
+}
+
+Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], uint8_t* data,
                size_t size) {
   mbedtls_aes_context aes;
   mbedtls_aes_init(&aes);
@@ -118,7 +182,7 @@ Status aes_cbc(const uint8_t* key, int mode, const uint8_t iv[kIvSize], uint8_t*
   return rc == 0 ? Status::kOk : Status::kOutOfMemory;
 }
 
-Status final_padding_valid(const uint8_t* key, const uint8_t previous[kBlockSize],
+Status final_padding_valid(const Key& key, const uint8_t previous[kBlockSize],
                            const uint8_t last[kBlockSize], bool* valid) {
   uint8_t block[kBlockSize];
   std::memcpy(block, last, kBlockSize);
@@ -130,34 +194,43 @@ Status final_padding_valid(const uint8_t* key, const uint8_t previous[kBlockSize
 
 }  // namespace internal
 
-Status parse_key(const uint8_t* text, size_t text_size, uint8_t key[kKeySize]) {
-  if (text_size != kKeyTextSize) return Status::kInvalidKey;
-  uint8_t standard[kKeyTextSize];
-  uint8_t canonical[kKeyTextSize + 1];
-  std::memcpy(standard, text, kKeyTextSize);
-  uint8_t bad = 0;
-  ct_translate(standard, kKeyTextSize, '-', '_', '+', '/', &bad);
-  size_t decoded = 0, encoded = 0;
-  int rc = mbedtls_base64_decode(key, kKeySize, &decoded, standard, kKeyTextSize);
-  // mbedTLS tolerates line breaks and non-zero trailing bits; re-encoding and
-  // comparing admits only the canonical text.
-  if (rc == 0 && decoded == kKeySize)
-    rc = mbedtls_base64_encode(canonical, sizeof canonical, &encoded, key, kKeySize);
-  const bool ok = rc == 0 && decoded == kKeySize && encoded == kKeyTextSize &&
-                  mbedtls_ct_memcmp(canonical, standard, kKeyTextSize) == 0 && bad == 0;
-  secure_zero(standard, sizeof standard);
-  secure_zero(canonical, sizeof canonical);
-  if (!ok) {
-    secure_zero(key, kKeySize);
-    return Status::kInvalidKey;
+Status prepare_key(const uint8_t raw[kKeySize], Key& key) {
+  std::memcpy(key.raw, raw, kKeySize);
+  if (!padded_key_state(raw, 0x36, key.hmac_inner) || !padded_key_state(raw, 0x5c, key.hmac_outer)) {
+    secure_zero(&key, sizeof key);
+    return Status::kOutOfMemory;
   }
   return Status::kOk;
 }
 
-void format_key(const uint8_t key[kKeySize], uint8_t text[kKeyTextSize]) {
+Status parse_key(const uint8_t* text, size_t text_size, Key& key) {
+  if (text_size != kKeyTextSize) return Status::kInvalidKey;
+  uint8_t standard[kKeyTextSize];
+  uint8_t canonical[kKeyTextSize + 1];
+  uint8_t raw[kKeySize];
+  std::memcpy(standard, text, kKeyTextSize);
+  uint8_t bad = 0;
+  ct_translate(standard, kKeyTextSize, '-', '_', '+', '/', &bad);
+  size_t decoded = 0, encoded = 0;
+  int rc = mbedtls_base64_decode(raw, kKeySize, &decoded, standard, kKeyTextSize);
+  // mbedTLS tolerates line breaks and non-zero trailing bits; re-encoding and
+  // comparing admits only the canonical text.
+  if (rc == 0 && decoded == kKeySize)
+    rc = mbedtls_base64_encode(canonical, sizeof canonical, &encoded, raw, kKeySize);
+  const bool ok = rc == 0 && decoded == kKeySize && encoded == kKeyTextSize &&
+                  mbedtls_ct_memcmp(canonical, standard, kKeyTextSize) == 0 && bad == 0;
+  secure_zero(standard, sizeof standard);
+  secure_zero(canonical, sizeof canonical);
+  const Status status = ok ? prepare_key(raw, key) : Status::kInvalidKey;
+  secure_zero(raw, sizeof raw);
+  if (!ok) secure_zero(&key, sizeof key);
+  return status;
+}
+
+void format_key(const uint8_t raw[kKeySize], uint8_t text[kKeyTextSize]) {
   uint8_t buffer[kKeyTextSize + 1];
   size_t written = 0;
-  mbedtls_base64_encode(buffer, sizeof buffer, &written, key, kKeySize);
+  mbedtls_base64_encode(buffer, sizeof buffer, &written, raw, kKeySize);
   uint8_t unused = 0;
   ct_translate(buffer, kKeyTextSize, '+', '/', '-', '_', &unused);
   std::memcpy(text, buffer, kKeyTextSize);
@@ -168,7 +241,7 @@ size_t token_size(size_t message_size) {
   return base64url::encoded_size(internal::raw_token_size(message_size));
 }
 
-Status encrypt(const uint8_t key[kKeySize], uint64_t timestamp, const uint8_t iv[kIvSize],
+Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
                const uint8_t* message, size_t message_size, SecureBuffer& token) {
   if (message_size > kMaxMessageSize) return Status::kTooLarge;
   const size_t padded = internal::padded_size(message_size);
@@ -192,7 +265,7 @@ Status encrypt(const uint8_t key[kKeySize], uint64_t timestamp, const uint8_t iv
   return Status::kOk;
 }
 
-Status decrypt(const uint8_t* keys, size_t key_count, const uint8_t* token, size_t token_size,
+Status decrypt(const Key* keys, size_t key_count, const uint8_t* token, size_t token_size,
                const Freshness* freshness, Decrypted& out) {
   out.message = nullptr;
   out.message_size = 0;
@@ -203,7 +276,7 @@ Status decrypt(const uint8_t* keys, size_t key_count, const uint8_t* token, size
     uint8_t* raw = out.storage.data();
     uint8_t* ciphertext = raw + internal::kCiphertextOffset;
     const size_t ciphertext_size = raw_size - kHeaderSize - kHmacSize;
-    status = internal::aes_cbc(keys + k * kKeySize, MBEDTLS_AES_DECRYPT, internal::header_iv(raw),
+    status = internal::aes_cbc(keys[k], MBEDTLS_AES_DECRYPT, internal::header_iv(raw),
                                ciphertext, ciphertext_size);
     // choose_key checked this padding unless this is the last key, whose
     // padding is decided here.
@@ -221,7 +294,7 @@ Status decrypt(const uint8_t* keys, size_t key_count, const uint8_t* token, size
   return status;
 }
 
-Status extract_timestamp(const uint8_t* keys, size_t key_count, const uint8_t* token,
+Status extract_timestamp(const Key* keys, size_t key_count, const uint8_t* token,
                          size_t token_size, uint64_t* timestamp) {
   // Exactly Python's extract_timestamp, tried under each key in order: no
   // length rule beyond the timestamp and the MAC.
@@ -231,7 +304,7 @@ Status extract_timestamp(const uint8_t* keys, size_t key_count, const uint8_t* t
   if (status != Status::kOk) return status;
   for (size_t k = 0; k < key_count; ++k) {
     bool match = false;
-    status = signature_matches(keys + k * kKeySize, raw.data(), raw_size, &match);
+    status = signature_matches(keys[k], raw.data(), raw_size, &match);
     if (status != Status::kOk) return status;
     if (match) {
       *timestamp = internal::header_timestamp(raw.data());
@@ -241,12 +314,12 @@ Status extract_timestamp(const uint8_t* keys, size_t key_count, const uint8_t* t
   return Status::kInvalidToken;
 }
 
-Status rotate(const uint8_t* keys, size_t key_count, const uint8_t* token, size_t token_size,
+Status rotate(const Key* keys, size_t key_count, const uint8_t* token, size_t token_size,
               const uint8_t iv[kIvSize], SecureBuffer& rotated) {
   Decrypted plain;
   Status status = decrypt(keys, key_count, token, token_size, nullptr, plain);
   if (status != Status::kOk) return status;
-  return encrypt(keys, plain.timestamp, iv, plain.message, plain.message_size, rotated);
+  return encrypt(keys[0], plain.timestamp, iv, plain.message, plain.message_size, rotated);
 }
 
 }  // namespace fernet

@@ -42,20 +42,34 @@ constexpr uint64_t kMaxClockSkew = 60;
 // Key halves of a raw 32-byte key: HMAC-SHA256 key, then AES-128 key.
 constexpr size_t kKeyHalfSize = kKeySize / 2;
 constexpr unsigned kAesKeyBits = kKeyHalfSize * 8;
-inline const uint8_t* signing_key(const uint8_t* key) { return key; }
-inline const uint8_t* encryption_key(const uint8_t* key) { return key + kKeyHalfSize; }
 
+// A key as the operations take it: the raw 32 bytes and, computed once by
+// prepare_key, the SHA-256 states after HMAC's two padded key blocks (RFC
+// 2104's signing key ^ ipad and ^ opad), from which every MAC under the key
+// starts: two SHA-256 compressions fewer per MAC. Secret as a whole (the
+// states alone forge MACs); whoever holds one wipes it.
+struct Key {
+  uint8_t raw[kKeySize];
+  uint32_t hmac_inner[8];
+  uint32_t hmac_outer[8];
+};
+static_assert(sizeof(Key) == 96, "Key crosses the wasm boundary as bytes: no padding");
+inline const uint8_t* signing_key(const uint8_t raw[kKeySize]) { return raw; }
+inline const uint8_t* encryption_key(const Key& key) { return key.raw + kKeyHalfSize; }
+
+// Fills `key` from 32 raw bytes.
+Status prepare_key(const uint8_t raw[kKeySize], Key& key);
 // Parses key text (canonical padded base64url of 32 bytes) into `key`, with
 // mbedTLS's constant-time base64 decoder.
-Status parse_key(const uint8_t* text, size_t text_size, uint8_t key[kKeySize]);
-// Writes the kKeyTextSize characters of a key's text form.
-void format_key(const uint8_t key[kKeySize], uint8_t text[kKeyTextSize]);
+Status parse_key(const uint8_t* text, size_t text_size, Key& key);
+// Writes the kKeyTextSize characters of a raw key's text form.
+void format_key(const uint8_t raw[kKeySize], uint8_t text[kKeyTextSize]);
 
 // Length of the token text for a message of `message_size` bytes.
 size_t token_size(size_t message_size);
 
 // Encrypts `message` into `token` (token_size(size) ASCII characters).
-Status encrypt(const uint8_t key[kKeySize], uint64_t timestamp, const uint8_t iv[kIvSize],
+Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
                const uint8_t* message, size_t message_size, SecureBuffer& token);
 
 // A TTL check as Python does it: the token is rejected when
@@ -65,7 +79,7 @@ struct Freshness {
   uint64_t now;
 };
 
-// `keys` holds `key_count` raw keys, tried in order (MultiFernet); a single
+// `keys` holds `key_count` keys, tried in order (MultiFernet); a single
 // Fernet passes one. On success `message` points into `storage`.
 struct Decrypted {
   SecureBuffer storage;
@@ -73,16 +87,16 @@ struct Decrypted {
   size_t message_size = 0;
   uint64_t timestamp = 0;
 };
-Status decrypt(const uint8_t* keys, size_t key_count, const uint8_t* token, size_t token_size,
+Status decrypt(const Key* keys, size_t key_count, const uint8_t* token, size_t token_size,
                const Freshness* freshness, Decrypted& out);
 
 // The token's timestamp, after its HMAC verifies under one of `keys`.
-Status extract_timestamp(const uint8_t* keys, size_t key_count, const uint8_t* token,
+Status extract_timestamp(const Key* keys, size_t key_count, const uint8_t* token,
                          size_t token_size, uint64_t* timestamp);
 
 // Decrypts under any of `keys` (no TTL) and re-encrypts under the first with
 // the original timestamp and the given IV.
-Status rotate(const uint8_t* keys, size_t key_count, const uint8_t* token, size_t token_size,
+Status rotate(const Key* keys, size_t key_count, const uint8_t* token, size_t token_size,
               const uint8_t iv[kIvSize], SecureBuffer& rotated);
 
 }  // namespace fernet

@@ -11,6 +11,7 @@
 extern "C" {
 #include "mbedtls/constant_time.h"
 }
+#include "mbedtls/sha256.h"
 
 namespace fernet::internal {
 
@@ -98,15 +99,33 @@ inline bool is_fresh(uint64_t timestamp, const Freshness& f) {
 
 // ---- primitives (fernet.cpp); every mbedTLS return code is checked ----------
 
-// HMAC-SHA256 under the key's signing half. kOutOfMemory when mbedTLS fails.
-Status hmac_sha256(const uint8_t* key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]);
+// HMAC-SHA256 under a key's signing half, started from the key's prepared
+// states (fernet::Key), in pieces. The one HMAC of the core: one-shot and
+// streams alike. The functions that return a Status return kOutOfMemory if
+// mbedTLS's SHA-256 reports a failure (with the core's block function it has
+// none to report; every return code is checked all the same).
+struct Hmac {
+  mbedtls_sha256_context inner;  // SHA-256(signing key ^ ipad || data so far)
+  uint32_t outer[8];
+};
+void hmac_start(Hmac& hmac, const Key& key);
+Status hmac_update(Hmac& hmac, const uint8_t* data, size_t size);
+// Writes the MAC and wipes `hmac`.
+Status hmac_finish(Hmac& hmac, uint8_t mac[kHmacSize]);
+// The inner hash of everything so far, without disturbing `hmac`: the
+// streams' commitment to the text they read (see fernet_stream.h).
+Status hmac_inner_digest(const Hmac& hmac, uint8_t digest[kHmacSize]);
+// Wipes `hmac` without finishing it.
+void hmac_wipe(Hmac& hmac);
+// The whole MAC of `data` at once.
+Status hmac_sha256(const Key& key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]);
 // AES-128-CBC over whole blocks in place, under the key's encryption half;
 // mode is MBEDTLS_AES_ENCRYPT or MBEDTLS_AES_DECRYPT. Key schedule and
 // chain are wiped.
-Status aes_cbc(const uint8_t* key, int mode, const uint8_t iv[kIvSize], uint8_t* data, size_t size);
+Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], uint8_t* data, size_t size);
 // Whether the final ciphertext block `last`, chained on `previous` (the
 // ciphertext block before it, or the IV), decrypts under `key` to valid PKCS7.
-Status final_padding_valid(const uint8_t* key, const uint8_t previous[kBlockSize],
+Status final_padding_valid(const Key& key, const uint8_t previous[kBlockSize],
                            const uint8_t last[kBlockSize], bool* valid);
 
 // ---- key choice: Python's MultiFernet -------------------------------------
@@ -120,7 +139,7 @@ Status final_padding_valid(const uint8_t* key, const uint8_t previous[kBlockSize
 // needs no separate check (one key schedule less for a single Fernet). A
 // stream's first pass must decide on padding itself: it passes false.
 template <typename MacMatches>
-Status choose_key(const uint8_t* keys, size_t key_count, MacMatches&& mac_matches,
+Status choose_key(const Key* keys, size_t key_count, MacMatches&& mac_matches,
                   const uint8_t previous[kBlockSize], const uint8_t last[kBlockSize],
                   bool padding_checked_later, size_t* index) {
   *index = key_count;
@@ -134,7 +153,7 @@ Status choose_key(const uint8_t* keys, size_t key_count, MacMatches&& mac_matche
       return Status::kOk;
     }
     bool valid = false;
-    status = final_padding_valid(keys + k * kKeySize, previous, last, &valid);
+    status = final_padding_valid(keys[k], previous, last, &valid);
     if (status != Status::kOk) return status;
     if (valid) {
       *index = k;

@@ -10,8 +10,6 @@
 namespace fernet {
 namespace {
 
-const mbedtls_md_info_t* sha256() { return mbedtls_md_info_from_type(MBEDTLS_MD_SHA256); }
-
 // Heap state of the stream classes, in the registry. Created inside a
 // PersistentScope: it outlives the call that made it and is freed by its
 // owner, not by reclaim_since.
@@ -48,10 +46,7 @@ namespace internal {
 // same bytes, up to a SHA-256 collision, at no extra hashing cost.
 class TokenReader {
  public:
-  TokenReader() {
-    mbedtls_aes_init(&aes_);
-    mbedtls_md_init(&commit_);
-  }
+  TokenReader() { mbedtls_aes_init(&aes_); }
   ~TokenReader() { wipe(); }
   TokenReader(const TokenReader&) = delete;
   TokenReader& operator=(const TokenReader&) = delete;
@@ -63,7 +58,7 @@ class TokenReader {
 
   static constexpr size_t kNoDecryption = SIZE_MAX;
   // Decrypts under keys[decrypt_index] unless it is kNoDecryption.
-  Status start(const uint8_t* keys, size_t key_count, const Freshness* freshness,
+  Status start(const Key* keys, size_t key_count, const Freshness* freshness,
                size_t decrypt_index);
   Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
   Status prefix_digest(uint8_t digest[kCommitmentSize]);
@@ -80,10 +75,9 @@ class TokenReader {
   Status take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out, size_t* written);
   void wipe();
 
-  SecureBuffer keys_;                       // a copy: finish() needs them for padding
-  mbedtls_md_context_t* hmac_ = nullptr;    // key_count_ contexts, in the registry
+  SecureBuffer keys_;            // a copy (Key[key_count_]): finish() needs them for padding
+  Hmac* hmac_ = nullptr;         // key_count_ of them, in the registry
   size_t key_count_ = 0;
-  mbedtls_md_context_t commit_;           // scratch for prefix_digest()
   mbedtls_aes_context aes_;
   bool decrypt_ = false;
   size_t decrypt_index_ = 0;
@@ -115,9 +109,8 @@ class TokenReader {
 
 void TokenReader::wipe() {
   mbedtls_aes_free(&aes_);
-  mbedtls_md_free(&commit_);
   if (hmac_ != nullptr) {
-    for (size_t k = 0; k < key_count_; ++k) mbedtls_md_free(&hmac_[k]);
+    for (size_t k = 0; k < key_count_; ++k) hmac_wipe(hmac_[k]);
     secure_free(hmac_);
     hmac_ = nullptr;
   }
@@ -140,30 +133,22 @@ Status TokenReader::fail(Status status) {
   return status;
 }
 
-Status TokenReader::start(const uint8_t* keys, size_t key_count, const Freshness* freshness,
+Status TokenReader::start(const Key* keys, size_t key_count, const Freshness* freshness,
                           size_t decrypt_index) {
   wipe();
   mbedtls_aes_init(&aes_);
-  mbedtls_md_init(&commit_);
   failed_ = false;
   const bool decrypt = decrypt_index != kNoDecryption;
   if (key_count == 0 || (decrypt && decrypt_index >= key_count)) return Status::kInvalidKey;
-  if (key_count > SIZE_MAX / sizeof(mbedtls_md_context_t) || key_count > SIZE_MAX / kKeySize)
-    return Status::kOutOfMemory;
-  hmac_ = static_cast<mbedtls_md_context_t*>(secure_alloc(key_count * sizeof(mbedtls_md_context_t)));
+  if (key_count > SIZE_MAX / sizeof(Key)) return Status::kOutOfMemory;
+  hmac_ = static_cast<Hmac*>(secure_alloc(key_count * sizeof(Hmac)));
   if (hmac_ == nullptr) return Status::kOutOfMemory;
   key_count_ = key_count;
-  for (size_t k = 0; k < key_count; ++k) mbedtls_md_init(&hmac_[k]);
-  if (!keys_.allocate(key_count * kKeySize)) return fail(Status::kOutOfMemory);
-  std::memcpy(keys_.data(), keys, key_count * kKeySize);
-  for (size_t k = 0; k < key_count; ++k) {
-    if (mbedtls_md_setup(&hmac_[k], sha256(), 1) != 0 ||
-        mbedtls_md_hmac_starts(&hmac_[k], signing_key(keys + k * kKeySize), kKeyHalfSize) != 0)
-      return fail(Status::kOutOfMemory);
-  }
-  if (mbedtls_md_setup(&commit_, sha256(), 0) != 0) return fail(Status::kOutOfMemory);
+  if (!keys_.allocate(key_count * sizeof(Key))) return fail(Status::kOutOfMemory);
+  std::memcpy(keys_.data(), keys, key_count * sizeof(Key));
+  for (size_t k = 0; k < key_count; ++k) hmac_start(hmac_[k], keys[k]);
   if (decrypt &&
-      mbedtls_aes_setkey_dec(&aes_, encryption_key(keys + decrypt_index * kKeySize), kAesKeyBits) != 0)
+      mbedtls_aes_setkey_dec(&aes_, encryption_key(keys[decrypt_index]), kAesKeyBits) != 0)
     return fail(Status::kOutOfMemory);
   failed_ = false;
   decrypt_ = decrypt;
@@ -234,7 +219,7 @@ Status TokenReader::take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* wr
     std::memcpy(chain_, header_iv(header_), kIvSize);
     std::memcpy(last_cipher_, header_iv(header_), kIvSize);
     for (size_t k = 0; k < key_count_; ++k)
-      if (mbedtls_md_hmac_update(&hmac_[k], header_, kHeaderSize) != 0)
+      if (hmac_update(hmac_[k], header_, kHeaderSize) != Status::kOk)
         return fail(Status::kOutOfMemory);
   }
   uint8_t* run = raw - pending_size_;
@@ -255,7 +240,7 @@ Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
                                 size_t* written) {
   have_block_ = true;
   for (size_t k = 0; k < key_count_; ++k)
-    if (mbedtls_md_hmac_update(&hmac_[k], ciphertext, size) != 0) return fail(Status::kOutOfMemory);
+    if (hmac_update(hmac_[k], ciphertext, size) != Status::kOk) return fail(Status::kOutOfMemory);
   std::memcpy(previous_cipher_, size >= 2 * kBlockSize ? ciphertext + size - 2 * kBlockSize : last_cipher_,
               kBlockSize);
   std::memcpy(last_cipher_, ciphertext + size - kBlockSize, kBlockSize);
@@ -277,8 +262,7 @@ Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
 
 Status TokenReader::prefix_digest(uint8_t digest[kCommitmentSize]) {
   if (!started_ || failed_) return Status::kInvalidToken;
-  if (mbedtls_md_clone(&commit_, &hmac_[0]) != 0 || mbedtls_md_finish(&commit_, digest) != 0)
-    return fail(Status::kOutOfMemory);
+  if (hmac_inner_digest(hmac_[0], digest) != Status::kOk) return fail(Status::kOutOfMemory);
   return Status::kOk;
 }
 
@@ -290,10 +274,10 @@ Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
     return fail();
   size_t match = key_count_;
   const Status status = choose_key(
-      keys_.data(), key_count_,
+      reinterpret_cast<const Key*>(keys_.data()), key_count_,
       [&](size_t k, bool* matches) {
         uint8_t mac[kHmacSize];
-        const bool ok = mbedtls_md_hmac_finish(&hmac_[k], mac) == 0;
+        const bool ok = hmac_finish(hmac_[k], mac) == Status::kOk;
         *matches = ok && mac_equal(mac, pending_);
         secure_zero(mac, sizeof mac);  // the MAC of attacker-chosen data is not left behind
         return ok ? Status::kOk : Status::kOutOfMemory;
@@ -331,16 +315,13 @@ struct DecryptorState {
 
 // ---- encryption -------------------------------------------------------------
 
-StreamEncryptor::StreamEncryptor() {
-  mbedtls_aes_init(&aes_);
-  mbedtls_md_init(&hmac_);
-}
+StreamEncryptor::StreamEncryptor() { mbedtls_aes_init(&aes_); }
 
 StreamEncryptor::~StreamEncryptor() { wipe(); }
 
 void StreamEncryptor::wipe() {
   mbedtls_aes_free(&aes_);
-  mbedtls_md_free(&hmac_);
+  internal::hmac_wipe(hmac_);
   secure_zero(chain_, sizeof chain_);
   secure_zero(block_, sizeof block_);
   secure_zero(carry_, sizeof carry_);
@@ -371,19 +352,16 @@ void StreamEncryptor::emit(const uint8_t* raw, size_t size, uint8_t* out, size_t
   while (i < size) carry_[carry_size_++] = raw[i++];
 }
 
-Status StreamEncryptor::start(const uint8_t key[kKeySize], uint64_t timestamp,
-                              const uint8_t iv[kIvSize], uint8_t* out, size_t* written) {
-  PersistentScope owned;  // the HMAC context outlives this call
+Status StreamEncryptor::start(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
+                              uint8_t* out, size_t* written) {
   wipe();
   mbedtls_aes_init(&aes_);
-  mbedtls_md_init(&hmac_);
   *written = 0;
   uint8_t header[kHeaderSize];
   internal::write_header(timestamp, iv, header);
+  internal::hmac_start(hmac_, key);
   if (mbedtls_aes_setkey_enc(&aes_, encryption_key(key), kAesKeyBits) != 0 ||
-      mbedtls_md_setup(&hmac_, sha256(), 1) != 0 ||
-      mbedtls_md_hmac_starts(&hmac_, signing_key(key), kKeyHalfSize) != 0 ||
-      mbedtls_md_hmac_update(&hmac_, header, sizeof header) != 0)
+      internal::hmac_update(hmac_, header, sizeof header) != Status::kOk)
     return fail(written);
   std::memcpy(chain_, iv, kIvSize);
   emit(header, sizeof header, out, written);
@@ -417,7 +395,7 @@ Status StreamEncryptor::update(const uint8_t* data, size_t size, uint8_t* out, s
       blocks = chunk;
     }
     if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_ENCRYPT, take, chain_, blocks, blocks) != 0 ||
-        mbedtls_md_hmac_update(&hmac_, blocks, take) != 0) {
+        internal::hmac_update(hmac_, blocks, take) != Status::kOk) {
       secure_zero(chunk, sizeof chunk);
       return fail(written);
     }
@@ -433,8 +411,8 @@ Status StreamEncryptor::finish(uint8_t* out, size_t* written) {
   internal::pkcs7_pad(block_, block_size_);
   uint8_t mac[kHmacSize];
   if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_ENCRYPT, kBlockSize, chain_, block_, block_) != 0 ||
-      mbedtls_md_hmac_update(&hmac_, block_, kBlockSize) != 0 ||
-      mbedtls_md_hmac_finish(&hmac_, mac) != 0) {
+      internal::hmac_update(hmac_, block_, kBlockSize) != Status::kOk ||
+      internal::hmac_finish(hmac_, mac) != Status::kOk) {
     secure_zero(mac, sizeof mac);
     return fail(written);
   }
@@ -465,7 +443,7 @@ Status StreamVerifier::fail(Status status) {
   return status;
 }
 
-Status StreamVerifier::start(const uint8_t* keys, size_t key_count, const Freshness* freshness) {
+Status StreamVerifier::start(const Key* keys, size_t key_count, const Freshness* freshness) {
   PersistentScope owned;
   wipe();
   if (key_count == 0) return Status::kInvalidKey;
@@ -544,7 +522,7 @@ Status VerifiedDecryptor::fail() {
   return Status::kInvalidToken;
 }
 
-Status VerifiedDecryptor::start(const StreamVerifier& verified, const uint8_t* keys) {
+Status VerifiedDecryptor::start(const StreamVerifier& verified, const Key* keys) {
   PersistentScope owned;
   wipe();
   failed_ = false;
@@ -562,10 +540,10 @@ Status VerifiedDecryptor::start(const StreamVerifier& verified, const uint8_t* k
   s.expected_size = verified.text_size_;
   // The commitments are key 0's; the plaintext and the MAC check are the
   // chosen key's. Key 0 must fail again at the end, as it did in pass 1.
-  uint8_t pair[2 * kKeySize];
+  Key pair[2];
   const size_t chosen = verified.key_index_;
-  std::memcpy(pair, keys, kKeySize);
-  if (chosen != 0) std::memcpy(pair + kKeySize, keys + chosen * kKeySize, kKeySize);
+  pair[0] = keys[0];
+  if (chosen != 0) pair[1] = keys[chosen];
   const size_t count = chosen == 0 ? 1 : 2;
   const Status status = s.reader.start(
       pair, count, verified.check_freshness_ ? &verified.freshness_ : nullptr, count - 1);

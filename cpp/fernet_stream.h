@@ -21,8 +21,8 @@
 #include <cstdint>
 
 #include "fernet.h"
+#include "fernet_internal.h"
 #include "mbedtls/aes.h"
-#include "mbedtls/md.h"
 #include "secure_buffer.h"
 
 namespace fernet {
@@ -55,7 +55,7 @@ class StreamEncryptor {
   // Every mbedTLS call is checked: when one fails, the call returns
   // kOutOfMemory with *written = 0, the encryptor wipes itself and refuses
   // further calls until start() (nothing half-computed is ever emitted).
-  Status start(const uint8_t key[kKeySize], uint64_t timestamp, const uint8_t iv[kIvSize],
+  Status start(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
                uint8_t* out, size_t* written);
   Status update(const uint8_t* data, size_t size, uint8_t* out, size_t* written);
   Status finish(uint8_t* out, size_t* written);
@@ -66,7 +66,7 @@ class StreamEncryptor {
   void wipe();
 
   mbedtls_aes_context aes_;
-  mbedtls_md_context_t hmac_;
+  internal::Hmac hmac_;
   uint8_t chain_[kIvSize];
   uint8_t block_[kBlockSize];  // plaintext not yet a whole block
   size_t block_size_ = 0;
@@ -84,10 +84,10 @@ class StreamVerifier {
   StreamVerifier& operator=(const StreamVerifier&) = delete;
   FERNET_REGISTRY_NEW(StreamVerifier)
 
-  // `keys`: key_count raw keys (any number, tried in order as MultiFernet
+  // `keys`: key_count keys (any number, tried in order as MultiFernet
   // does); `freshness` null for no TTL. kInvalidKey for no key,
   // kOutOfMemory when the per-key state cannot be allocated.
-  Status start(const uint8_t* keys, size_t key_count, const Freshness* freshness);
+  Status start(const Key* keys, size_t key_count, const Freshness* freshness);
   // kInvalidToken as soon as the text cannot be a valid token (the verifier
   // then wipes itself and fails for good until start()).
   Status update(const uint8_t* text, size_t size);
@@ -142,7 +142,7 @@ class VerifiedDecryptor {
   // `verified` must have finished with kOk (else kInvalidToken); `keys` is
   // the same key array it was started with. Takes the chosen key, the
   // timestamp, the TTL and a copy of the commitments.
-  Status start(const StreamVerifier& verified, const uint8_t* keys);
+  Status start(const StreamVerifier& verified, const Key* keys);
   // Decrypts as text comes, but holds the plaintext back until its segment is
   // whole and the digest matches the commitment. A mismatch, or more text than was
   // verified, is kInvalidToken: the decryptor wipes itself and fails for

@@ -21,19 +21,21 @@ bool plain_pkcs7_ok(const uint8_t* block) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzInput in{data, size};
-  const uint8_t* key = in.take(fernet::kKeySize);
-  if (key == nullptr || in.size > 1 << 16) return 0;
+  const uint8_t* raw_key = in.take(fernet::kKeySize);
+  if (raw_key == nullptr || in.size > 1 << 16) return 0;
+  fernet::Key key;
+  FUZZ_CHECK(fernet::prepare_key(raw_key, key) == fernet::Status::kOk);
 
   fernet::SecureBuffer raw, token;
   FUZZ_CHECK(raw.allocate(in.size + fernet::kHmacSize));
   if (in.size != 0) std::memcpy(raw.data(), in.data, in.size);
-  FUZZ_CHECK(mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), fernet::signing_key(key),
+  FUZZ_CHECK(mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), fernet::signing_key(raw_key),
                              16, raw.data(), in.size, raw.data() + in.size) == 0);
   FUZZ_CHECK(token.allocate(fernet::base64url::encoded_size(raw.size())));
   fernet::base64url::encode(raw.data(), raw.size(), token.data());
 
   fernet::Decrypted plain;
-  const fernet::Status status = fernet::decrypt(key, 1, token.data(), token.size(), nullptr, plain);
+  const fernet::Status status = fernet::decrypt(&key, 1, token.data(), token.size(), nullptr, plain);
   FUZZ_CHECK(status == fernet::Status::kOk || status == fernet::Status::kInvalidToken);
 
   const bool well_formed = in.size >= fernet::kHeaderSize + fernet::kBlockSize &&
@@ -49,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint8_t block[fernet::kBlockSize];
     mbedtls_aes_context aes;
     mbedtls_aes_init(&aes);
-    FUZZ_CHECK(mbedtls_aes_setkey_dec(&aes, fernet::encryption_key(key), 128) == 0);
+    FUZZ_CHECK(mbedtls_aes_setkey_dec(&aes, raw_key + 16, 128) == 0);
     FUZZ_CHECK(mbedtls_aes_crypt_ecb(&aes, MBEDTLS_AES_DECRYPT, last, block) == 0);
     mbedtls_aes_free(&aes);
     for (size_t i = 0; i < fernet::kBlockSize; ++i) block[i] ^= previous[i];

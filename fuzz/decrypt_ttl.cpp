@@ -6,15 +6,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzInput in{data, size};
-  const uint8_t* key = in.take(fernet::kKeySize);
-  if (key == nullptr || in.size < 16) return 0;
+  fernet::Key key;
+  if (!in.take_key(key) || in.size < 16) return 0;
   const int64_t ttl = static_cast<int64_t>(in.take_u64());
   const uint64_t now = in.take_u64();
   const fernet::Freshness freshness{ttl, now};
 
   fernet::Decrypted with_ttl, without_ttl;
-  const fernet::Status status = fernet::decrypt(key, 1, in.data, in.size, &freshness, with_ttl);
-  const fernet::Status plain = fernet::decrypt(key, 1, in.data, in.size, nullptr, without_ttl);
+  const fernet::Status status = fernet::decrypt(&key, 1, in.data, in.size, &freshness, with_ttl);
+  const fernet::Status plain = fernet::decrypt(&key, 1, in.data, in.size, nullptr, without_ttl);
   FUZZ_CHECK(status == fernet::Status::kOk || status == fernet::Status::kInvalidToken);
   if (plain != fernet::Status::kOk) {
     FUZZ_CHECK(status != fernet::Status::kOk);

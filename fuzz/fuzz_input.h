@@ -33,6 +33,13 @@ struct FuzzInput {
     return p;
   }
 
+  // The next 32 bytes as a raw key, prepared as the core takes keys; false
+  // when fewer remain.
+  bool take_key(fernet::Key& key) {
+    const uint8_t* raw = take(fernet::kKeySize);
+    return raw != nullptr && fernet::prepare_key(raw, key) == fernet::Status::kOk;
+  }
+
   uint64_t take_u64() {
     const uint8_t* p = take(8);
     uint64_t value = 0;
@@ -45,7 +52,7 @@ struct FuzzInput {
 // the recovered parts under `key`: canonical base64, valid MAC, valid
 // padding. A decoder, MAC or padding check that lets anything else through
 // fails here even when nothing crashes.
-inline void check_accepted(const uint8_t* key, const uint8_t* token, size_t token_size,
+inline void check_accepted(const fernet::Key& key, const uint8_t* token, size_t token_size,
                            const fernet::Decrypted& plain) {
   fernet::SecureBuffer raw;
   FUZZ_CHECK(raw.allocate(fernet::base64url::max_decoded_size(token_size)));

@@ -3,12 +3,12 @@
 #include "fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  uint8_t key[fernet::kKeySize];
+  fernet::Key key;
   const fernet::Status status = fernet::parse_key(data, size, key);
   FUZZ_CHECK(status == fernet::Status::kOk || status == fernet::Status::kInvalidKey);
   if (status != fernet::Status::kOk) return 0;
   uint8_t text[fernet::kKeyTextSize];
-  fernet::format_key(key, text);
+  fernet::format_key(key.raw, text);
   FUZZ_CHECK(size == fernet::kKeyTextSize && std::memcmp(text, data, size) == 0);
   return 0;
 }

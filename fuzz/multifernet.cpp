@@ -17,10 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* key_bytes = in.take(key_count * fernet::kKeySize);
   const uint8_t* iv = in.take(fernet::kIvSize);
   if (key_bytes == nullptr || iv == nullptr) return 0;
-  uint8_t keys[4 * fernet::kKeySize];
-  std::memcpy(keys, key_bytes, key_count * fernet::kKeySize);
+  uint8_t raw_keys[4 * fernet::kKeySize];
+  std::memcpy(raw_keys, key_bytes, key_count * fernet::kKeySize);
   if (*count_byte & 0x80)
-    for (size_t k = 1; k < key_count; ++k) std::memcpy(keys + k * fernet::kKeySize, keys, 16);
+    for (size_t k = 1; k < key_count; ++k) std::memcpy(raw_keys + k * fernet::kKeySize, raw_keys, 16);
+  fernet::Key keys[4];
+  for (size_t k = 0; k < key_count; ++k)
+    FUZZ_CHECK(fernet::prepare_key(raw_keys + k * fernet::kKeySize, keys[k]) == fernet::Status::kOk);
 
   fernet::Decrypted plain;
   const fernet::Status status = fernet::decrypt(keys, key_count, in.data, in.size, nullptr, plain);
@@ -36,9 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool matched = false;
   for (size_t k = 0; k < key_count && !matched; ++k) {
     fernet::Decrypted single;
-    if (fernet::decrypt(keys + k * fernet::kKeySize, 1, in.data, in.size, nullptr, single) ==
-        fernet::Status::kOk) {
-      check_accepted(keys + k * fernet::kKeySize, in.data, in.size, single);
+    if (fernet::decrypt(&keys[k], 1, in.data, in.size, nullptr, single) == fernet::Status::kOk) {
+      check_accepted(keys[k], in.data, in.size, single);
       FUZZ_CHECK(status == fernet::Status::kOk && single.message_size == plain.message_size);
       FUZZ_CHECK(plain.message_size == 0 ||
                  std::memcmp(single.message, plain.message, plain.message_size) == 0);

@@ -15,7 +15,7 @@
 namespace {
 
 // Pass 2 over `text`: the status, with all plaintext released in `plain`.
-fernet::Status decrypt_verified(const fernet::StreamVerifier& verifier, const uint8_t* key,
+fernet::Status decrypt_verified(const fernet::StreamVerifier& verifier, const fernet::Key* key,
                                 const uint8_t* text, size_t size, size_t chunk,
                                 std::vector<uint8_t>& plain) {
   fernet::VerifiedDecryptor decryptor;
@@ -42,15 +42,17 @@ fernet::Status decrypt_verified(const fernet::StreamVerifier& verifier, const ui
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzInput in{data, size};
-  const uint8_t* key = in.take(fernet::kKeySize);
+  const uint8_t* raw_key = in.take(fernet::kKeySize);
   const uint8_t* chunk_byte = in.take(1);
-  if (key == nullptr || chunk_byte == nullptr) return 0;
+  if (raw_key == nullptr || chunk_byte == nullptr) return 0;
+  fernet::Key key;
+  FUZZ_CHECK(fernet::prepare_key(raw_key, key) == fernet::Status::kOk);
   const size_t chunk = size_t{1} + *chunk_byte;
 
   fernet::Decrypted one_shot;
-  const fernet::Status expected = fernet::decrypt(key, 1, in.data, in.size, nullptr, one_shot);
+  const fernet::Status expected = fernet::decrypt(&key, 1, in.data, in.size, nullptr, one_shot);
   fernet::StreamVerifier verifier;
-  FUZZ_CHECK(verifier.start(key, 1, nullptr) == fernet::Status::kOk);
+  FUZZ_CHECK(verifier.start(&key, 1, nullptr) == fernet::Status::kOk);
   fernet::Status status = fernet::Status::kOk;
   for (size_t at = 0; at < in.size && status == fernet::Status::kOk; at += chunk)
     status = verifier.update(in.data + at, std::min(chunk, in.size - at));
@@ -60,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(verifier.timestamp() == one_shot.timestamp && verifier.key_index() == 0);
     FUZZ_CHECK(verifier.text_size() == in.size);
     std::vector<uint8_t> plain;
-    FUZZ_CHECK(decrypt_verified(verifier, key, in.data, in.size, chunk, plain) == fernet::Status::kOk);
+    FUZZ_CHECK(decrypt_verified(verifier, &key, in.data, in.size, chunk, plain) == fernet::Status::kOk);
     FUZZ_CHECK(plain.size() == one_shot.message_size);
     FUZZ_CHECK(plain.empty() || std::memcmp(plain.data(), one_shot.message, plain.size()) == 0);
 
@@ -69,14 +71,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t at = (size_t{*chunk_byte} * 7919) % changed.size();
     changed[at] ^= 1;
     plain.clear();
-    FUZZ_CHECK(decrypt_verified(verifier, key, changed.data(), changed.size(), chunk, plain) ==
+    FUZZ_CHECK(decrypt_verified(verifier, &key, changed.data(), changed.size(), chunk, plain) ==
                fernet::Status::kInvalidToken);
     FUZZ_CHECK(plain.size() <= at / fernet::kSegmentSize * fernet::kSegmentSize / 4 * 3);
     FUZZ_CHECK(plain.empty() || std::memcmp(plain.data(), one_shot.message, plain.size()) == 0);
   }
 
   // The same bytes as a message: streamed and one-shot tokens are identical.
-  const uint8_t* iv = key + 8;
+  const uint8_t* iv = raw_key + 8;
   const uint64_t time = 1700000000u + *chunk_byte;
   fernet::SecureBuffer expected_token;
   FUZZ_CHECK(fernet::encrypt(key, time, iv, in.data, in.size, expected_token) == fernet::Status::kOk);

@@ -90,7 +90,8 @@ async function instantiate(source, imports) {
 // A token made by Python's cryptography (Fernet(key)._encrypt_from_parts(
 // b"fernet-wasm", 1700000000, bytes(range(16))), key = bytes(range(100, 132))).
 function selfTest() {
-  const key = new NativeUint8Array(32).map((_, i) => 100 + i);
+  const raw = new NativeUint8Array(32).map((_, i) => 100 + i);
+  const key = call('prepareKey', { input: raw }, readBytes);
   const iv = new NativeUint8Array(16).map((_, i) => i);
   const expected =
     'gAAAAABlU_EAAAECAwQFBgcICQoLDA0OD3wy6x31JCj2xAjN4lPEbePkB6I9cL_S7KpRmWxyFI7hNChLHDJHn39qnLuQj0z_dw==';
@@ -119,15 +120,10 @@ function fail(status) {
   }
 }
 
-/** Sizes the core defines. */
-export function sizes() {
-  const c = requireCore();
-  return { key: c.KEY_SIZE, keyText: c.KEY_TEXT_SIZE, iv: c.IV_SIZE, segment: c.SEGMENT_SIZE };
-}
-
-// Views of wasm memory go stale when it grows; they are made anew then.
+// Views of wasm memory go stale when it grows (growing detaches the old
+// buffer, so a stale view has length 0); they are made anew then.
 function refreshViews() {
-  if (heap === null || heap.buffer !== memory.buffer) {
+  if (heap === null || heap.length === 0) {
     heap = new NativeUint8Array(memory.buffer);
     fieldView = new NativeUint32Array(memory.buffer, fieldsAddress, core.FIELD_OUTPUT_SIZE + 1);
   }
@@ -163,8 +159,9 @@ const decodeAsciiView = asciiDecoder.decode.bind(asciiDecoder);
 /**
  * Runs one core operation: `operation` names an export of the bindings,
  * `numbers` its numeric arguments, if any. `request` holds the inputs, all already
- * plain values (no user code can run from here on): keys (Uint8Array, one or
- * several concatenated), iv, input (Uint8Array or string; `ascii` for token
+ * plain values (no user code can run from here on): keys (Uint8Array: one or
+ * several prepared keys, as prepareKey/parseKey return them, concatenated),
+ * iv, input (Uint8Array or string; `ascii` for token
  * text), time, ttl. Returns `read(start, size)`: the output copied out of
  * wasm memory (or, for readTimestamp/readVerification, what the fields say).
  */
@@ -177,9 +174,9 @@ export function call(operation, request, read, ...numbers) {
   let outputSize = 0;
   try {
     const keys = request.keys;
-    const keyCount = keys === undefined ? 0 : keys.length / c.KEY_SIZE;
+    const keyCount = keys === undefined ? 0 : keys.length / c.PREPARED_KEY_SIZE;
     const input = request.input ?? EMPTY;
-    const inputOffset = keyCount * c.KEY_SIZE + c.IV_SIZE;
+    const inputOffset = keys === undefined ? c.IV_SIZE : keys.length + c.IV_SIZE;
     // A string is UTF-8 encoded straight into wasm memory, with room for the
     // worst case; token text (`ascii`) gets one byte a character.
     const inputRoom = typeof input !== 'string' ? input.length : request.ascii ? input.length : input.length * 3;
@@ -197,7 +194,7 @@ export function call(operation, request, read, ...numbers) {
     }
     const base = fieldView[c.FIELD_DATA];
     if (keys !== undefined) setBytes(heap, keys, base);
-    if (request.iv !== undefined) setBytes(heap, request.iv, base + keyCount * c.KEY_SIZE);
+    if (request.iv !== undefined) setBytes(heap, request.iv, base + inputOffset - c.IV_SIZE);
     let inputSize = inputRoom;
     if (typeof input === 'string') {
       const encoded = encodeInto(input, new NativeUint8Array(memory.buffer, base + inputOffset, inputRoom));

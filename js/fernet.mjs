@@ -7,14 +7,12 @@ import { deriveKey } from './kdf.mjs';
 import { randomIv, randomKey } from './random.mjs';
 import { Encryptor, decryptStream, encryptStream, now, verify } from './streams.mjs';
 
-// One or several raw keys, concatenated, tried in order (the first encrypts).
+// One or several keys as the core prepared them (the raw key and its HMAC
+// states), concatenated, tried in order (the first encrypts).
 class KeyRing {
-  constructor(keys) {
+  constructor(keys, count) {
     this.keys = keys;
-  }
-
-  get first() {
-    return this.keys.subarray(0, 32);
+    this.first = keys.subarray(0, keys.length / count);
   }
 
   encrypt(data, currentTime, iv) {
@@ -127,7 +125,7 @@ export class Fernet {
   static generateKey() {
     const raw = randomKey();
     try {
-      return call('formatKey', { keys: raw }, readAscii);
+      return call('formatKey', { input: raw }, readAscii);
     } finally {
       wipe(raw);
     }
@@ -144,8 +142,17 @@ export class Fernet {
   /** `key`: the base64url text of 32 bytes (as Python's), or the 32 raw bytes. */
   constructor(key) {
     const given = args.key(key);
-    const raw = given.raw ?? call('parseKey', { input: given.text }, readBytes);
-    rings.set(this, new KeyRing(raw));
+    let prepared;
+    if (given.raw === undefined) {
+      prepared = call('parseKey', { input: given.text }, readBytes);
+    } else {
+      try {
+        prepared = call('prepareKey', { input: given.raw }, readBytes);
+      } finally {
+        wipe(given.raw);
+      }
+    }
+    rings.set(this, new KeyRing(prepared, 1));
   }
 
   /** Deterministic tokens, for tests and vectors only (as Python's private twin). */
@@ -163,13 +170,14 @@ export class MultiFernet {
     }
     const list = Array.from(fernets);
     if (list.length === 0) throw new Error('MultiFernet requires at least one Fernet instance');
-    const keys = new NativeUint8Array(32 * list.length);
-    list.forEach((fernet, i) => {
+    const parts = list.map((fernet) => {
       const ring = fernet instanceof Fernet ? rings.get(fernet) : undefined;
       if (ring === undefined) throw new TypeError('MultiFernet takes Fernet instances only');
-      setBytes(keys, ring.keys, 32 * i);
+      return ring.keys;
     });
-    rings.set(this, new KeyRing(keys));
+    const keys = new NativeUint8Array(parts.length * parts[0].length);
+    parts.forEach((part, i) => setBytes(keys, part, i * part.length));
+    rings.set(this, new KeyRing(keys, parts.length));
   }
 
   /** Re-encrypts under the first key, keeping the token's original timestamp. */

@@ -57,14 +57,8 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const decodeStrict = strictDecoder.decode.bind(strictDecoder);
 const isWellFormedString = String.prototype.isWellFormed;
 const charCodeAt = String.prototype.charCodeAt;
-const testRegExp = RegExp.prototype.test;
-const NON_ASCII = /[^\x00-\x7f]/;
 
 export { encode, encodeInto, decodeAscii, decodeStrict };
-
-export function hasNonAscii(text) {
-  return apply(testRegExp, NON_ASCII, [text]);
-}
 
 /** The platform CSPRNG, looked up on each use (hosts may install it late). */
 export function randomValues(bytes) {

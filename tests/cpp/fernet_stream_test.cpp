@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fernet.h"
+#include "prepared_keys.h"
 
 namespace {
 
@@ -33,7 +34,7 @@ constexpr uint64_t kTime = 1700000000;
 
 std::string one_shot(const std::vector<uint8_t>& key, const std::vector<uint8_t>& m) {
   SecureBuffer token;
-  EXPECT_EQ(fernet::encrypt(key.data(), kTime, kIv, m.data(), m.size(), token), Status::kOk);
+  EXPECT_EQ(fernet::encrypt(prepared(key)[0], kTime, kIv, m.data(), m.size(), token), Status::kOk);
   return std::string(reinterpret_cast<char*>(token.data()), token.size());
 }
 
@@ -42,7 +43,7 @@ std::string streamed(const std::vector<uint8_t>& key, const std::vector<uint8_t>
   std::vector<uint8_t> out(StreamEncryptor::max_update_output(m.size()) + 64 + StreamEncryptor::kMaxFinishOutput +
                            m.size() / chunk * 8);
   size_t total = 0, written = 0;
-  EXPECT_EQ(enc.start(key.data(), kTime, kIv, out.data(), &written), Status::kOk);
+  EXPECT_EQ(enc.start(prepared(key)[0], kTime, kIv, out.data(), &written), Status::kOk);
   total += written;
   for (size_t i = 0; i < m.size(); i += chunk) {
     const size_t n = std::min(chunk, m.size() - i);
@@ -58,7 +59,7 @@ std::string streamed(const std::vector<uint8_t>& key, const std::vector<uint8_t>
 // Pass 1 over `text` in chunks: the verifier's decision.
 Status verify(fernet::StreamVerifier& verifier, const std::vector<uint8_t>& keys,
               const std::string& text, size_t chunk, const fernet::Freshness* freshness = nullptr) {
-  Status s = verifier.start(keys.data(), keys.size() / fernet::kKeySize, freshness);
+  Status s = verifier.start(prepared(keys).data(), keys.size() / fernet::kKeySize, freshness);
   if (s != Status::kOk) return s;
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   for (size_t i = 0; i < text.size(); i += chunk) {
@@ -75,7 +76,7 @@ Status decrypt_verified(const fernet::StreamVerifier& verifier, const std::vecto
                         const std::string& text, size_t chunk, std::vector<uint8_t>* plain) {
   VerifiedDecryptor dec;
   plain->clear();
-  Status s = dec.start(verifier, keys.data());
+  Status s = dec.start(verifier, prepared(keys).data());
   if (s != Status::kOk) return s;
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   for (size_t i = 0; i < text.size(); i += chunk) {
@@ -133,7 +134,7 @@ TEST(FernetStream, DecryptionMatchesOneShotForEverySizeAndChunking) {
     const auto m = message(size);
     const std::string token = one_shot(key, m);
     fernet::Decrypted expected;
-    ASSERT_EQ(fernet::decrypt(key.data(), 1, reinterpret_cast<const uint8_t*>(token.data()),
+    ASSERT_EQ(fernet::decrypt(prepared(key).data(), 1, reinterpret_cast<const uint8_t*>(token.data()),
                               token.size(), nullptr, expected),
               Status::kOk);
     for (size_t chunk : {1, 3, 4, 5, 64, 4096, 65535, 65536, 65537, 100000, 1000000}) {
@@ -226,20 +227,20 @@ TEST(FernetStream, AppliesTheTtlAsTheOneShotDoes) {
 TEST(FernetStream, CallsAfterAFailureKeepFailing) {
   const auto key = test_key(8);
   StreamVerifier verifier;
-  ASSERT_EQ(verifier.start(key.data(), 1, nullptr), Status::kOk);
+  ASSERT_EQ(verifier.start(prepared(key).data(), 1, nullptr), Status::kOk);
   const std::string bad = "hAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";  // version 0x84
   EXPECT_EQ(verifier.update(reinterpret_cast<const uint8_t*>(bad.data()), bad.size()), Status::kInvalidToken);
   EXPECT_EQ(verifier.update(reinterpret_cast<const uint8_t*>("AAAA"), 4), Status::kInvalidToken);
   EXPECT_EQ(verifier.finish(), Status::kInvalidToken);
   // A decryptor refuses a verifier that did not finish with kOk.
   VerifiedDecryptor dec;
-  EXPECT_EQ(dec.start(verifier, key.data()), Status::kInvalidToken);
+  EXPECT_EQ(dec.start(verifier, prepared(key).data()), Status::kInvalidToken);
   uint8_t out[64];
   size_t written = 1;
   EXPECT_EQ(dec.update(reinterpret_cast<const uint8_t*>("AAAA"), 4, out, &written), Status::kInvalidToken);
   EXPECT_EQ(written, 0u);
   StreamVerifier fresh;
-  EXPECT_EQ(dec.start(fresh, key.data()), Status::kInvalidToken);
+  EXPECT_EQ(dec.start(fresh, prepared(key).data()), Status::kInvalidToken);
   // A finished verifier takes no more text and keeps its decision.
   const std::string token = one_shot(key, message(3));
   ASSERT_EQ(verify(fresh, key, token, 4), Status::kOk);
@@ -266,7 +267,7 @@ TEST(FernetStream, ChangedSourceReleasesNoPlaintextOfAChangedSegment) {
   {
     SecureBuffer other;
     const uint8_t iv[16] = {1};
-    ASSERT_EQ(fernet::encrypt(key.data(), kTime, iv, m.data(), m.size(), other), Status::kOk);
+    ASSERT_EQ(fernet::encrypt(prepared(key)[0], kTime, iv, m.data(), m.size(), other), Status::kOk);
     const std::string text(reinterpret_cast<char*>(other.data()), other.size());
     for (size_t chunk : {1000, 65536, 1000000}) {
       EXPECT_EQ(decrypt_verified(verifier, key, text, chunk, &plain), Status::kInvalidToken);
@@ -364,7 +365,7 @@ TEST(FernetStream, OutputBoundsHold) {
   ASSERT_EQ(verify(verifier, key, token, 65536), Status::kOk);
   // Worst case for one update: a segment minus one byte buffered, then more.
   VerifiedDecryptor dec;
-  ASSERT_EQ(dec.start(verifier, key.data()), Status::kOk);
+  ASSERT_EQ(dec.start(verifier, prepared(key).data()), Status::kOk);
   const auto* p = reinterpret_cast<const uint8_t*>(token.data());
   std::vector<uint8_t> out(VerifiedDecryptor::max_update_output(token.size()));
   size_t written = 0, total = 0;
@@ -405,7 +406,7 @@ TEST(FernetStream, NothingLeaksAndOutOfMemoryIsClean) {
       StreamEncryptor enc;
       std::vector<uint8_t> out(StreamEncryptor::max_update_output(m.size()) + 100);
       size_t written = 0, total = 0;
-      Status e = enc.start(key.data(), kTime, kIv, out.data(), &written);
+      Status e = enc.start(prepared(key)[0], kTime, kIv, out.data(), &written);
       total += written;
       if (e == Status::kOk) e = enc.update(m.data(), m.size(), out.data() + total, &written), total += written;
       if (e == Status::kOk) e = enc.finish(out.data() + total, &written), total += written;

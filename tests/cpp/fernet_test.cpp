@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "base64url.h"
+#include "fernet_internal.h"
+#include "prepared_keys.h"
 #include "mbedtls/aes.h"
 #include "mbedtls/md.h"
 
@@ -37,9 +39,9 @@ const PythonVector kPythonVectors[] = {
 const uint8_t* bytes(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
 std::vector<uint8_t> parse(const std::string& text) {
-  std::vector<uint8_t> key(fernet::kKeySize);
-  EXPECT_EQ(fernet::parse_key(bytes(text), text.size(), key.data()), Status::kOk) << text;
-  return key;
+  fernet::Key key;
+  EXPECT_EQ(fernet::parse_key(bytes(text), text.size(), key), Status::kOk) << text;
+  return std::vector<uint8_t>(key.raw, key.raw + fernet::kKeySize);
 }
 
 std::vector<uint8_t> iota_iv() {
@@ -51,7 +53,7 @@ std::vector<uint8_t> iota_iv() {
 std::string encrypt(const std::vector<uint8_t>& key, const std::string& message,
                     uint64_t time = kTime) {
   SecureBuffer token;
-  EXPECT_EQ(fernet::encrypt(key.data(), time, iota_iv().data(), bytes(message), message.size(), token),
+  EXPECT_EQ(fernet::encrypt(prepared(key)[0], time, iota_iv().data(), bytes(message), message.size(), token),
             Status::kOk);
   return std::string(reinterpret_cast<const char*>(token.data()), token.size());
 }
@@ -59,7 +61,7 @@ std::string encrypt(const std::vector<uint8_t>& key, const std::string& message,
 Status decrypt(const std::vector<uint8_t>& keys, const std::string& token, std::string* message,
                const Freshness* freshness = nullptr) {
   Decrypted out;
-  const Status status = fernet::decrypt(keys.data(), keys.size() / fernet::kKeySize, bytes(token),
+  const Status status = fernet::decrypt(prepared(keys).data(), keys.size() / fernet::kKeySize, bytes(token),
                                         token.size(), freshness, out);
   if (status == Status::kOk && message != nullptr)
     message->assign(reinterpret_cast<const char*>(out.message), out.message_size);
@@ -83,13 +85,40 @@ TEST(Fernet, TokenSizeMatchesOutput) {
   }
 }
 
+// The core's HMAC starts from the states prepare_key computed; mbedTLS's own
+// HMAC (md.c) is the oracle, whole and in pieces, on every length to 300.
+TEST(Fernet, PreparedKeyHmacMatchesMbedtls) {
+  std::vector<uint8_t> raw(fernet::kKeySize), data(300);
+  uint32_t seed = 12345;
+  auto next = [&] { return static_cast<uint8_t>((seed = seed * 1103515245u + 12345u) >> 16); };
+  for (size_t size = 0; size <= data.size(); ++size) {
+    for (auto& b : raw) b = next();
+    for (auto& b : data) b = next();
+    fernet::Key key;
+    ASSERT_EQ(fernet::prepare_key(raw.data(), key), Status::kOk);
+    uint8_t expected[fernet::kHmacSize], whole[fernet::kHmacSize], pieces[fernet::kHmacSize];
+    ASSERT_EQ(mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), raw.data(), 16, data.data(),
+                              size, expected), 0);
+    ASSERT_EQ(fernet::internal::hmac_sha256(key, data.data(), size, whole), Status::kOk);
+    fernet::internal::Hmac hmac;
+    fernet::internal::hmac_start(hmac, key);
+    const size_t cut = size / 3;
+    ASSERT_EQ(fernet::internal::hmac_update(hmac, data.data(), cut), Status::kOk);
+    ASSERT_EQ(fernet::internal::hmac_update(hmac, data.data() + cut, size - cut), Status::kOk);
+    ASSERT_EQ(fernet::internal::hmac_finish(hmac, pieces), Status::kOk);
+    EXPECT_EQ(std::memcmp(whole, expected, sizeof expected), 0) << size;
+    EXPECT_EQ(std::memcmp(pieces, expected, sizeof expected), 0) << size;
+    EXPECT_EQ(std::memcmp(key.raw, raw.data(), raw.size()), 0);
+  }
+}
+
 TEST(Fernet, KeyTextRoundTripsAndRejectsNonCanonical) {
   const auto key = parse(kKeyText);
   uint8_t text[fernet::kKeyTextSize];
   fernet::format_key(key.data(), text);
   EXPECT_EQ(std::string(reinterpret_cast<char*>(text), sizeof text), kKeyText);
 
-  uint8_t out[fernet::kKeySize];
+  fernet::Key out;
   const std::string good = kKeyText;
   for (const std::string& bad : {
            good.substr(0, 43),                   // no padding
@@ -110,7 +139,7 @@ TEST(Fernet, EveryTamperedByteIsRejected) {
   // Decode, flip each raw byte, re-encode: every field (version, time, IV,
   // ciphertext, HMAC) is covered.
   Decrypted plain;
-  ASSERT_EQ(fernet::decrypt(key.data(), 1, bytes(token), token.size(), nullptr, plain), Status::kOk);
+  ASSERT_EQ(fernet::decrypt(prepared(key).data(), 1, bytes(token), token.size(), nullptr, plain), Status::kOk);
   const size_t raw_size = fernet::kHeaderSize + 16 + fernet::kHmacSize;
   for (size_t i = 0; i < token.size(); ++i) {
     std::string bad = token;
@@ -144,18 +173,18 @@ TEST(Fernet, WrongKeyIsInvalidTokenAndMultiKeyFindsTheRightOne) {
   EXPECT_EQ(message, "rotate me");
 
   SecureBuffer rotated;
-  ASSERT_EQ(fernet::rotate(ring.data(), 2, bytes(token), token.size(), iota_iv().data(), rotated),
+  ASSERT_EQ(fernet::rotate(prepared(ring).data(), 2, bytes(token), token.size(), iota_iv().data(), rotated),
             Status::kOk);
   const std::string rotated_text(reinterpret_cast<char*>(rotated.data()), rotated.size());
   EXPECT_EQ(decrypt(key, rotated_text, nullptr), Status::kInvalidToken);
   ASSERT_EQ(decrypt(other, rotated_text, &message), Status::kOk);
   EXPECT_EQ(message, "rotate me");
   uint64_t timestamp = 0;
-  ASSERT_EQ(fernet::extract_timestamp(other.data(), 1, bytes(rotated_text), rotated_text.size(),
+  ASSERT_EQ(fernet::extract_timestamp(prepared(other).data(), 1, bytes(rotated_text), rotated_text.size(),
                                       &timestamp),
             Status::kOk);
   EXPECT_EQ(timestamp, kTime);
-  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(rotated_text), rotated_text.size(),
+  EXPECT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(rotated_text), rotated_text.size(),
                                       &timestamp),
             Status::kInvalidToken);
 }
@@ -183,7 +212,7 @@ TEST(Fernet, TimestampsUseAllSixtyFourBits) {
   const auto key = parse(kKeyText);
   const std::string token = encrypt(key, "far future", UINT64_MAX);
   uint64_t timestamp = 0;
-  ASSERT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp),
+  ASSERT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(token), token.size(), &timestamp),
             Status::kOk);
   EXPECT_EQ(timestamp, UINT64_MAX);
   const Freshness at_end{0, UINT64_MAX};
@@ -259,7 +288,7 @@ TEST(Fernet, ExtractTimestampChecksExactlyWhatPythonChecks) {
   for (size_t n : {9, 10, 24, 25, 26, 40, 41, 42, 56, 57, 58, 73}) {
     const std::string token = signed_raw(key, std::vector<uint8_t>(header.begin(), header.begin() + static_cast<long>(n)));
     uint64_t timestamp = 0;
-    ASSERT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp),
+    ASSERT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(token), token.size(), &timestamp),
               Status::kOk) << n;
     EXPECT_EQ(timestamp, kTime) << n;
     EXPECT_EQ(decrypt(key, token, nullptr), Status::kInvalidToken) << n;
@@ -267,36 +296,36 @@ TEST(Fernet, ExtractTimestampChecksExactlyWhatPythonChecks) {
   const std::vector<uint8_t> short_body = {fernet::kVersion, 1, 2, 3, 4, 5, 6, 7, 8};
   uint64_t timestamp = 0;
   std::string token = signed_raw(key, {fernet::kVersion});
-  ASSERT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
+  ASSERT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
   EXPECT_EQ(timestamp, 6793891280062041023u);
   token = signed_raw(key, std::vector<uint8_t>(short_body.begin(), short_body.begin() + 8));
-  ASSERT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
+  ASSERT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
   EXPECT_EQ(timestamp, 72623859790382888u);
   // n == 0: the whole token is the MAC of nothing, accepted only when it
   // starts with 0x80. Python: rejected under this key; under
   // bytes((142 + 7 * i) & 255 for i in range(32)) accepted, timestamp
   // 3106155190054505873.
   token = signed_raw(key, {});
-  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp),
+  EXPECT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(token), token.size(), &timestamp),
             Status::kInvalidToken);
   std::vector<uint8_t> lucky(fernet::kKeySize);
   for (size_t i = 0; i < lucky.size(); ++i) lucky[i] = static_cast<uint8_t>(142 + 7 * i);
   token = signed_raw(lucky, {});
-  ASSERT_EQ(fernet::extract_timestamp(lucky.data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
+  ASSERT_EQ(fernet::extract_timestamp(prepared(lucky).data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
   EXPECT_EQ(timestamp, 3106155190054505873u);
   // Still refused: a wrong version, fewer than 9 bytes, a MAC under another key.
   std::vector<uint8_t> wrong_version(header.begin(), header.begin() + 20);
   wrong_version[0] = 0x81;
   token = signed_raw(key, wrong_version);
-  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
+  EXPECT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
   token = "gAECAwQFBg==";  // 0x80 + 6 bytes
-  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
+  EXPECT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
   token = signed_raw(lucky, std::vector<uint8_t>(header.begin(), header.begin() + 30));
-  EXPECT_EQ(fernet::extract_timestamp(key.data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
+  EXPECT_EQ(fernet::extract_timestamp(prepared(key).data(), 1, bytes(token), token.size(), &timestamp), Status::kInvalidToken);
   // MultiFernet.extract_timestamp: any key, in order.
   std::vector<uint8_t> ring = key;
   ring.insert(ring.end(), lucky.begin(), lucky.end());
-  ASSERT_EQ(fernet::extract_timestamp(ring.data(), 2, bytes(token), token.size(), &timestamp), Status::kOk);
+  ASSERT_EQ(fernet::extract_timestamp(prepared(ring).data(), 2, bytes(token), token.size(), &timestamp), Status::kOk);
   EXPECT_EQ(timestamp, kTime);
 }
 
@@ -330,14 +359,14 @@ TEST(Fernet, KeysSharingASigningHalfFollowMultiFernet) {
     ASSERT_EQ(decrypt(ring, token, &plain), Status::kOk);
     EXPECT_EQ(plain, message);
     SecureBuffer rotated;
-    ASSERT_EQ(fernet::rotate(ring.data(), 2, bytes(token), token.size(), iota_iv().data(), rotated),
+    ASSERT_EQ(fernet::rotate(prepared(ring).data(), 2, bytes(token), token.size(), iota_iv().data(), rotated),
               Status::kOk);
     // Re-encrypted under the first key, A.
     ASSERT_EQ(decrypt(a, std::string(reinterpret_cast<char*>(rotated.data()), rotated.size()), &plain),
               Status::kOk);
     EXPECT_EQ(plain, message);
     uint64_t timestamp = 0;
-    EXPECT_EQ(fernet::extract_timestamp(a.data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
+    EXPECT_EQ(fernet::extract_timestamp(prepared(a).data(), 1, bytes(token), token.size(), &timestamp), Status::kOk);
   }
 }
 
@@ -357,7 +386,7 @@ TEST(Fernet, RefusedTokensLeaveNothingBehind) {
   std::string token = encrypt(key, "secret");
   token[60] = token[60] == 'A' ? 'B' : 'A';
   Decrypted out;
-  ASSERT_EQ(fernet::decrypt(key.data(), 1, bytes(token), token.size(), nullptr, out), Status::kInvalidToken);
+  ASSERT_EQ(fernet::decrypt(prepared(key).data(), 1, bytes(token), token.size(), nullptr, out), Status::kInvalidToken);
   EXPECT_EQ(out.storage.data(), nullptr);
   EXPECT_EQ(out.message, nullptr);
 }
@@ -369,9 +398,9 @@ TEST(Fernet, OutOfMemoryIsReportedAndNothingLeaks) {
   for (size_t budget = 0; budget < 8; ++budget) {
     fernet::internal::fail_allocations_after(budget);
     SecureBuffer out;
-    const Status enc = fernet::encrypt(key.data(), kTime, iota_iv().data(), bytes(std::string("memory")), 6, out);
+    const Status enc = fernet::encrypt(prepared(key)[0], kTime, iota_iv().data(), bytes(std::string("memory")), 6, out);
     Decrypted plain;
-    const Status dec = fernet::decrypt(key.data(), 1, bytes(token), token.size(), nullptr, plain);
+    const Status dec = fernet::decrypt(prepared(key).data(), 1, bytes(token), token.size(), nullptr, plain);
     fernet::internal::fail_allocations_after(SIZE_MAX);
     EXPECT_TRUE(enc == Status::kOk || enc == Status::kOutOfMemory) << budget;
     EXPECT_TRUE(dec == Status::kOk || dec == Status::kOutOfMemory) << budget;

@@ -11,6 +11,8 @@
 
 #include "fernet.h"
 #include "fernet_stream.h"
+#include "mbedtls/md.h"
+#include "prepared_keys.h"
 
 namespace {
 
@@ -98,21 +100,21 @@ TEST(Registry, StreamObjectsSurviveOrAreReclaimedWhole) {
   std::vector<uint8_t> message(200000, 'm');
   const uint8_t iv[16] = {4};
   fernet::SecureBuffer token;
-  ASSERT_EQ(fernet::encrypt(key.data(), 1, iv, message.data(), message.size(), token), fernet::Status::kOk);
+  ASSERT_EQ(fernet::encrypt(prepared(key)[0], 1, iv, message.data(), message.size(), token), fernet::Status::kOk);
 
   auto* verifier = new (std::nothrow) fernet::StreamVerifier;
   ASSERT_NE(verifier, nullptr);
-  ASSERT_EQ(verifier->start(key.data(), 1, nullptr), fernet::Status::kOk);
+  ASSERT_EQ(verifier->start(prepared(key).data(), 1, nullptr), fernet::Status::kOk);
   const uint64_t mark = fernet::allocation_mark();
   // An aborted call that grew the verifier's commitments and created objects.
   ASSERT_EQ(verifier->update(token.data(), token.size()), fernet::Status::kOk);
   auto* orphan = new (std::nothrow) fernet::StreamVerifier;
-  ASSERT_EQ(orphan->start(key.data(), 1, nullptr), fernet::Status::kOk);
+  ASSERT_EQ(orphan->start(prepared(key).data(), 1, nullptr), fernet::Status::kOk);
   ASSERT_EQ(orphan->update(token.data(), 1000), fernet::Status::kOk);
   auto* encryptor = new (std::nothrow) fernet::StreamEncryptor;
   std::vector<uint8_t> out(200);
   size_t written = 0;
-  ASSERT_EQ(encryptor->start(key.data(), 1, iv, out.data(), &written), fernet::Status::kOk);
+  ASSERT_EQ(encryptor->start(prepared(key)[0], 1, iv, out.data(), &written), fernet::Status::kOk);
   void* scratch = fernet::secure_alloc(100);
   (void)scratch;
   fernet::reclaim_since(mark);
@@ -121,7 +123,7 @@ TEST(Registry, StreamObjectsSurviveOrAreReclaimedWhole) {
   // The verifier from before the mark still works.
   ASSERT_EQ(verifier->finish(), fernet::Status::kOk);
   fernet::VerifiedDecryptor* decryptor = new (std::nothrow) fernet::VerifiedDecryptor;
-  ASSERT_EQ(decryptor->start(*verifier, key.data()), fernet::Status::kOk);
+  ASSERT_EQ(decryptor->start(*verifier, prepared(key).data()), fernet::Status::kOk);
   std::vector<uint8_t> plain(fernet::VerifiedDecryptor::max_update_output(token.size()));
   ASSERT_EQ(decryptor->update(token.data(), token.size(), plain.data(), &written), fernet::Status::kOk);
   size_t total = written;

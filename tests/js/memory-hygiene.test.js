@@ -1,7 +1,7 @@
 // Secrets do not outlive the call that used them in wasm memory: after each
 // operation the module's whole linear memory is scanned for the key (raw and
-// as text), both derived keys, the HMAC pads derived from the signing key,
-// and the plaintext, and none is found.
+// as text), both derived keys, the HMAC pads derived from the signing key and
+// the SHA-256 states after them, and the plaintext, and none is found.
 const crypto = require('node:crypto');
 const { captureWasmMemory, findInMemory } = require('./helpers/wasm-memory');
 const { forgeToken, tamper, flipBits } = require('./helpers/tokens');
@@ -18,11 +18,55 @@ const xor = (bytes, value) => Buffer.from(bytes.map((b) => b ^ value));
 // Big enough to take the allocator's large-block path as well as small ones.
 const plaintexts = [crypto.randomBytes(48), crypto.randomBytes(100_000)];
 
+// SHA-256's chaining state after one 64-byte block (eight 32-bit words): the
+// HMAC key states a prepared key carries (cpp/fernet.h, Key), a test oracle
+// of its own.
+function stateAfterBlock(block) {
+  const primes = [];
+  for (let n = 2; primes.length < 64; n++) if (primes.every((p) => n % p)) primes.push(n);
+  const frac = (x) => Math.floor((x - Math.floor(x)) * 2 ** 32) >>> 0;
+  const K = primes.map((p) => frac(Math.cbrt(p)));
+  const H = primes.slice(0, 8).map((p) => frac(Math.sqrt(p)));
+  const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+  const w = [];
+  for (let t = 0; t < 64; t++) {
+    if (t < 16) {
+      w.push(block.readUInt32BE(4 * t));
+    } else {
+      const s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >>> 3);
+      const s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >>> 10);
+      w.push((w[t - 16] + s0 + w[t - 7] + s1) >>> 0);
+    }
+  }
+  let [a, b, c, d, e, f, g, h] = H;
+  for (let t = 0; t < 64; t++) {
+    const t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + w[t]) >>> 0;
+    const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+    [h, g, f, e, d, c, b, a] = [g, f, e, (d + t1) >>> 0, c, b, a, (t1 + t2) >>> 0];
+  }
+  return [a, b, c, d, e, f, g, h].map((v, i) => (H[i] + v) >>> 0);
+}
+const words = (state, write) => {
+  const out = Buffer.alloc(32);
+  state.forEach((v, i) => out[write](v, 4 * i));
+  return out;
+};
+// As the core holds them: 32-bit words in wasm's byte order.
+const hmacState = (pad) =>
+  words(stateAfterBlock(Buffer.concat([xor(signing, pad), Buffer.alloc(48, pad)])), 'writeUInt32LE');
+
+test('the HMAC state oracle is SHA-256: a 55-byte message fits one padded block', () => {
+  const message = crypto.randomBytes(55);
+  const block = Buffer.concat([message, Buffer.from([0x80]), Buffer.alloc(6), Buffer.from([0x01, 0xb8])]);
+  expect(words(stateAfterBlock(block), 'writeUInt32BE')).toEqual(crypto.createHash('sha256').update(message).digest());
+});
+
 function secrets() {
   const list = [
     ['raw key', rawKey], ['key text', Buffer.from(keyText)],
     ['signing key', signing], ['encryption key', encryption],
     ['HMAC inner pad', xor(signing, 0x36)], ['HMAC outer pad', xor(signing, 0x5c)],
+    ['HMAC inner state', hmacState(0x36)], ['HMAC outer state', hmacState(0x5c)],
   ];
   plaintexts.forEach((p, i) => {
     list.push([`plaintext ${i} (start)`, p.subarray(0, 16)], [`plaintext ${i} (end)`, p.subarray(-16)]);
@@ -125,6 +169,8 @@ describe('streams: nothing left once a stream has finished, failed or been destr
     expect(Buffer.from(fernet.decrypt(token)).equals(big)).toBe(true);
     const abandoned = fernet.encryptor();
     abandoned.update(plaintexts[0]);
+    // Control: a live stream holds its HMAC state, and the scan sees it.
+    expect(leftovers()).toEqual(expect.arrayContaining(['HMAC outer state']));
     abandoned.destroy();
     expect(leftovers()).toEqual([]);
   });
