@@ -64,13 +64,20 @@ inline V eq8(V a, V b) { return {wasm_i8x16_eq(a.v, b.v)}; }
 inline V lt8(V a, V b) { return {wasm_i8x16_lt(a.v, b.v)}; }  // signed
 inline V high_nibbles(V a) { return {wasm_u8x16_shr(a.v, 4)}; }
 inline V low_nibbles(V a) { return {wasm_v128_and(a.v, wasm_i8x16_splat(0x0f))}; }
-inline V shl16(V a, int n) { return {wasm_i16x8_shl(a.v, n)}; }
-inline V shr16(V a, int n) { return {wasm_u16x8_shr(a.v, n)}; }
+inline V shl16(V a, uint32_t n) { return {wasm_i16x8_shl(a.v, n)}; }
+inline V shr16(V a, uint32_t n) { return {wasm_u16x8_shr(a.v, n)}; }
 inline V mul16(V a, V b) { return {wasm_i16x8_mul(a.v, b.v)}; }
 // Lane n of 32 bits: a.lo * b.lo + a.hi * b.hi over its two signed 16-bit halves.
 inline V dot16(V a, V b) { return {wasm_i32x4_dot_i16x8(a.v, b.v)}; }
 inline V lookup(V t, V idx) { return {wasm_i8x16_swizzle(t.v, idx.v)}; }
 inline bool any_set(V a) { return wasm_v128_any_true(a.v); }
+// Hides a constant from the compiler. LLVM rewrites a multiplication by powers of two as
+// shifts by a different amount per lane, which SIMD128 lacks, so it would split the vector
+// into eight scalar shifts; the multiplier must stay a multiplier. (An empty asm: no code.)
+inline V opaque(V a) {
+  __asm__("" : "+r"(a.v));
+  return a;
+}
 #else
 struct V {
   __m128i v;
@@ -89,12 +96,13 @@ inline V eq8(V a, V b) { return {_mm_cmpeq_epi8(a.v, b.v)}; }
 inline V lt8(V a, V b) { return {_mm_cmplt_epi8(a.v, b.v)}; }
 inline V high_nibbles(V a) { return {_mm_and_si128(_mm_srli_epi16(a.v, 4), _mm_set1_epi8(0x0f))}; }
 inline V low_nibbles(V a) { return {_mm_and_si128(a.v, _mm_set1_epi8(0x0f))}; }
-inline V shl16(V a, int n) { return {_mm_slli_epi16(a.v, n)}; }
-inline V shr16(V a, int n) { return {_mm_srli_epi16(a.v, n)}; }
+inline V shl16(V a, uint32_t n) { return {_mm_slli_epi16(a.v, static_cast<int>(n))}; }
+inline V shr16(V a, uint32_t n) { return {_mm_srli_epi16(a.v, static_cast<int>(n))}; }
 inline V mul16(V a, V b) { return {_mm_mullo_epi16(a.v, b.v)}; }
 inline V dot16(V a, V b) { return {_mm_madd_epi16(a.v, b.v)}; }
 inline V lookup(V t, V idx) { return {_mm_shuffle_epi8(t.v, idx.v)}; }
 inline bool any_set(V a) { return _mm_movemask_epi8(_mm_cmpeq_epi8(a.v, _mm_setzero_si128())) != 0xffff; }
+inline V opaque(V a) { return a; }  // x86 has no per-lane shifts to turn pmullw into
 #endif
 
 constexpr uint8_t kZero = 0x80;  // a lookup index that yields 0
@@ -117,19 +125,28 @@ constexpr Bytes kEncodeOffset = {{
     static_cast<uint8_t>('A'),                                    // 13: 0..25
     0, 0}};
 
+struct EncodeTables {
+  V spread, offsets, lift, odd_shift;
+};
+
+EncodeTables encode_tables() {
+  return {constant(kEncodeSpread), constant(kEncodeOffset), opaque(splat32(0x00100001)),
+          opaque(splat32(0x01000010))};
+}
+
 // Reads 16 bytes at `in` (uses the first 12), writes 16 characters.
-inline void encode_block(const uint8_t* in, uint8_t* out, V spread, V offsets) {
-  const V s = lookup(load(in), spread);
+inline void encode_block(const uint8_t* in, uint8_t* out, const EncodeTables& t) {
+  const V s = lookup(load(in), t.spread);
   // Low half s0:s1 holds fields 0 (bits 15..10) and 1 (9..4); high half s1:s2 holds fields
   // 2 (11..6) and 3 (5..0). Fields 0 and 2 go to bits 5..0 of bytes 0 and 2 (the high half
   // is first lifted by 4 so that one shift serves both); fields 1 and 3 go to bits 5..0 of
-  // bytes 1 and 3.
-  const V even = shr16(mul16(s, splat32(0x00100001)) & splat16(0xfc00), 10);
-  const V odd = mul16(s & splat32(0x003f03f0), splat32(0x01000010));
+  // bytes 1 and 3 (multiplied by 16 and 256).
+  const V even = shr16(mul16(s, t.lift) & splat16(0xfc00), 10);
+  const V odd = mul16(s & splat32(0x003f03f0), t.odd_shift);
   const V values = even | odd;  // each byte 0..63
   // Class 0 for 26..51, 1..12 for 52..63 and 13 for 0..25: one lookup gives the offset.
   const V cls = sub8_sat(values, splat8(51)) | (lt8(values, splat8(26)) & splat8(13));
-  store(out, add8(values, lookup(offsets, cls)));
+  store(out, add8(values, lookup(t.offsets, cls)));
 }
 
 // ---- Decoding: 16 characters -> 12 bytes -------------------------------------------------
@@ -244,9 +261,9 @@ bool decode_scalar(const uint8_t* in, size_t size, uint8_t* out, size_t* out_siz
 
 void encode(const uint8_t* in, size_t size, uint8_t* out) {
 #if FERNET_B64_VECTOR
-  const V spread = constant(kEncodeSpread), offsets = constant(kEncodeOffset);
+  const EncodeTables t = encode_tables();
   // A block reads 16 bytes for the 12 it encodes.
-  for (; size >= 16; in += 12, size -= 12, out += 16) encode_block(in, out, spread, offsets);
+  for (; size >= 16; in += 12, size -= 12, out += 16) encode_block(in, out, t);
 #endif
   encode_scalar(in, size, out);
 }
