@@ -21,7 +21,7 @@ cd "$root"
 seconds=${FUZZ_SECONDS:-60}
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decrypt decrypt_signed decrypt_ttl key multifernet stream kdf)
+[ ${#targets[@]} -gt 0 ] || targets=(decrypt decrypt_signed decrypt_ttl key multifernet stream kdf base64url)
 build=build-fuzz
 
 have() { command -v "$1" >/dev/null 2>&1; }
