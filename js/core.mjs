@@ -22,6 +22,9 @@ const { floor } = Math;
 const { apply } = Reflect;
 
 let core = null;
+// The bindings' constants (field indexes, sizes, statuses), copied out of the
+// Emscripten module object, whose many properties make each read a lookup.
+let k = null;
 let memory = null;
 let fieldsAddress = 0;
 let heap = null;
@@ -66,17 +69,40 @@ async function load(wasm) {
       },
     }).then(resolve, reject);
   });
-  const previous = [core, memory, fieldsAddress];
-  [core, memory] = [loaded, instanceMemory];
+  const previous = [core, k, memory, fieldsAddress];
+  [core, k, memory] = [loaded, constantsOf(loaded), instanceMemory];
   fieldsAddress = loaded.exchangeFields();
   heap = null;
   refreshViews();
   try {
     selfTest();
   } catch (error) {
-    [core, memory, fieldsAddress] = previous;
+    [core, k, memory, fieldsAddress] = previous;
     throw error;
   }
+}
+
+function constantsOf(m) {
+  return {
+    FIELD_DATA: m.FIELD_DATA,
+    FIELD_CAPACITY: m.FIELD_CAPACITY,
+    FIELD_KEY_COUNT: m.FIELD_KEY_COUNT,
+    FIELD_INPUT_SIZE: m.FIELD_INPUT_SIZE,
+    FIELD_TIME: m.FIELD_TIME,
+    FIELD_TTL: m.FIELD_TTL,
+    FIELD_CHECK_TTL: m.FIELD_CHECK_TTL,
+    FIELD_KEY_INDEX: m.FIELD_KEY_INDEX,
+    FIELD_OUTPUT_ADDRESS: m.FIELD_OUTPUT_ADDRESS,
+    FIELD_OUTPUT_SIZE: m.FIELD_OUTPUT_SIZE,
+    PREPARED_KEY_SIZE: m.PREPARED_KEY_SIZE,
+    IV_SIZE: m.IV_SIZE,
+    STATUS_OK: m.STATUS_OK,
+    STATUS_INVALID_TOKEN: m.STATUS_INVALID_TOKEN,
+    STATUS_INVALID_KEY: m.STATUS_INVALID_KEY,
+    STATUS_OUT_OF_MEMORY: m.STATUS_OUT_OF_MEMORY,
+    STATUS_TOO_LARGE: m.STATUS_TOO_LARGE,
+    STATUS_INVALID_PARAMETERS: m.STATUS_INVALID_PARAMETERS,
+  };
 }
 
 async function instantiate(source, imports) {
@@ -109,13 +135,12 @@ export function requireCore() {
 
 // The one place a core status becomes an exception.
 function fail(status) {
-  const c = core;
   switch (status) {
-    case c.STATUS_INVALID_TOKEN: throw new InvalidToken();
-    case c.STATUS_INVALID_KEY: throw new Error(KEY_MESSAGE);
-    case c.STATUS_OUT_OF_MEMORY: throw new RangeError('fernet-wasm: out of wasm memory');
-    case c.STATUS_TOO_LARGE: throw new RangeError('fernet-wasm: input too large');
-    case c.STATUS_INVALID_PARAMETERS: throw new RangeError('fernet-wasm: key derivation parameters refused');
+    case k.STATUS_INVALID_TOKEN: throw new InvalidToken();
+    case k.STATUS_INVALID_KEY: throw new Error(KEY_MESSAGE);
+    case k.STATUS_OUT_OF_MEMORY: throw new RangeError('fernet-wasm: out of wasm memory');
+    case k.STATUS_TOO_LARGE: throw new RangeError('fernet-wasm: input too large');
+    case k.STATUS_INVALID_PARAMETERS: throw new RangeError('fernet-wasm: key derivation parameters refused');
     default: throw new Error(`fernet-wasm: unexpected status ${status}`);
   }
 }
@@ -125,7 +150,7 @@ function fail(status) {
 function refreshViews() {
   if (heap === null || heap.length === 0) {
     heap = new NativeUint8Array(memory.buffer);
-    fieldView = new NativeUint32Array(memory.buffer, fieldsAddress, core.FIELD_OUTPUT_SIZE + 1);
+    fieldView = new NativeUint32Array(memory.buffer, fieldsAddress, k.FIELD_OUTPUT_SIZE + 1);
   }
 }
 
@@ -174,15 +199,15 @@ export function call(operation, request, read, ...numbers) {
   let outputSize = 0;
   try {
     const keys = request.keys;
-    const keyCount = keys === undefined ? 0 : keys.length / c.PREPARED_KEY_SIZE;
+    const keyCount = keys === undefined ? 0 : keys.length / k.PREPARED_KEY_SIZE;
     const input = request.input ?? EMPTY;
-    const inputOffset = keys === undefined ? c.IV_SIZE : keys.length + c.IV_SIZE;
+    const inputOffset = keys === undefined ? k.IV_SIZE : keys.length + k.IV_SIZE;
     // A string is UTF-8 encoded straight into wasm memory, with room for the
     // worst case; token text (`ascii`) gets one byte a character.
     const inputRoom = typeof input !== 'string' ? input.length : request.ascii ? input.length : input.length * 3;
     used = inputOffset + inputRoom;
     refreshViews();
-    if (fieldView[c.FIELD_CAPACITY] < used) {
+    if (fieldView[k.FIELD_CAPACITY] < used) {
       let status;
       try {
         status = c.reserve(used);
@@ -190,26 +215,26 @@ export function call(operation, request, read, ...numbers) {
         recoverFrom(c, error);
       }
       refreshViews();
-      if (status !== c.STATUS_OK) return fail(status);
+      if (status !== k.STATUS_OK) return fail(status);
     }
-    const base = fieldView[c.FIELD_DATA];
+    const base = fieldView[k.FIELD_DATA];
     if (keys !== undefined) setBytes(heap, keys, base);
-    if (request.iv !== undefined) setBytes(heap, request.iv, base + inputOffset - c.IV_SIZE);
+    if (request.iv !== undefined) setBytes(heap, request.iv, base + inputOffset - k.IV_SIZE);
     let inputSize = inputRoom;
     if (typeof input === 'string') {
       const encoded = encodeInto(input, new NativeUint8Array(memory.buffer, base + inputOffset, inputRoom));
       // Text with other characters than ASCII cannot be a token.
-      if (request.ascii && encoded.read !== input.length) return fail(c.STATUS_INVALID_TOKEN);
+      if (request.ascii && encoded.read !== input.length) return fail(k.STATUS_INVALID_TOKEN);
       inputSize = encoded.written;
     } else {
       setBytes(heap, input, base + inputOffset);
     }
-    fieldView[c.FIELD_KEY_COUNT] = keyCount;
-    fieldView[c.FIELD_INPUT_SIZE] = inputSize;
-    writeU64(c.FIELD_TIME, request.time ?? 0);
+    fieldView[k.FIELD_KEY_COUNT] = keyCount;
+    fieldView[k.FIELD_INPUT_SIZE] = inputSize;
+    writeU64(k.FIELD_TIME, request.time ?? 0);
     const checkTtl = request.ttl !== undefined && request.ttl !== null;
-    writeU64(c.FIELD_TTL, checkTtl ? request.ttl : 0);
-    fieldView[c.FIELD_CHECK_TTL] = checkTtl ? 1 : 0;
+    writeU64(k.FIELD_TTL, checkTtl ? request.ttl : 0);
+    fieldView[k.FIELD_CHECK_TTL] = checkTtl ? 1 : 0;
     let status;
     try {
       status = apply(c[operation], c, numbers);
@@ -217,19 +242,19 @@ export function call(operation, request, read, ...numbers) {
       recoverFrom(c, error);
     }
     refreshViews();
-    if (status !== c.STATUS_OK) return fail(status);
-    output = fieldView[c.FIELD_OUTPUT_ADDRESS];
-    outputSize = fieldView[c.FIELD_OUTPUT_SIZE];
+    if (status !== k.STATUS_OK) return fail(status);
+    output = fieldView[k.FIELD_OUTPUT_ADDRESS];
+    outputSize = fieldView[k.FIELD_OUTPUT_SIZE];
     return read(output, outputSize);
   } finally {
     if (used !== 0 || outputSize !== 0) {
       refreshViews();
-      const base = fieldView[c.FIELD_DATA];
-      const capacity = fieldView[c.FIELD_CAPACITY];
+      const base = fieldView[k.FIELD_DATA];
+      const capacity = fieldView[k.FIELD_CAPACITY];
       wipe(heap, base, base + (used < capacity ? used : capacity));
       wipe(heap, output, output + outputSize);
     }
-    if (fieldView[c.FIELD_CAPACITY] > KEEP_CAPACITY || outputSize > KEEP_CAPACITY) c.release();
+    if (fieldView[k.FIELD_CAPACITY] > KEEP_CAPACITY || outputSize > KEEP_CAPACITY) c.release();
     busy = false;
   }
 }
@@ -246,17 +271,17 @@ function recoverFrom(c, error) {
 
 /** Output readers for operations whose result is in the fields. */
 export function readTimestamp() {
-  return readU64(core.FIELD_TIME);
+  return readU64(k.FIELD_TIME);
 }
 export function readVerification() {
-  return { keyIndex: fieldView[core.FIELD_KEY_INDEX], timestamp: readU64(core.FIELD_TIME) };
+  return { keyIndex: fieldView[k.FIELD_KEY_INDEX], timestamp: readU64(k.FIELD_TIME) };
 }
 
 /** The stream objects of the core: `kind` is encryptor, verifier or decryptor. */
 export function createStream(kind) {
   const c = requireCore();
   const handle = c[`${kind}Create`]();
-  if (handle === 0) fail(c.STATUS_OUT_OF_MEMORY);
+  if (handle === 0) fail(k.STATUS_OUT_OF_MEMORY);
   return handle;
 }
 export function freeStream(kind, handle) {
