@@ -59,11 +59,13 @@ inline V low_nibbles(V a) { return {wasm_v128_and(a.v, wasm_i8x16_splat(0x0f))};
 inline V high_nibbles(V a) { return {wasm_u8x16_shr(a.v, 4)}; }
 inline V lookup(V t, V idx) { return {wasm_i8x16_swizzle(t.v, idx.v)}; }
 inline V splat(uint8_t b) { return {wasm_i8x16_splat(static_cast<int8_t>(b))}; }
-// Multiplication by x in GF(2^8) on every byte: shift, and reduce where the top bit was set
-// (an arithmetic shift makes that mask; no branch).
+// Multiplication by x in GF(2^8) on every byte: doubling, and reducing where the top bit was
+// set (a signed compare makes that mask; no branch). Add and compare rather than byte shifts,
+// which wasm engines emulate with several instructions.
 inline V xtime(V a) {
-  return {wasm_v128_xor(wasm_i8x16_shl(a.v, 1),
-                        wasm_v128_and(wasm_i8x16_shr(a.v, 7), wasm_i8x16_splat(0x1b)))};
+  return {wasm_v128_xor(wasm_i8x16_add(a.v, a.v),
+                        wasm_v128_and(wasm_i8x16_lt(a.v, wasm_i8x16_splat(0)),
+                                      wasm_i8x16_splat(0x1b)))};
 }
 inline V operator&(V a, V b) { return {wasm_v128_and(a.v, b.v)}; }
 inline V shr64(V a, int n) { return {wasm_u64x2_shr(a.v, static_cast<uint32_t>(n))}; }
@@ -453,23 +455,35 @@ __attribute__((noinline)) size_t cbc_decrypt_8(const mbedtls_aes_context* ctx, s
 }
 
 // ---- Key schedule -------------------------------------------------------------------
-constexpr uint8_t kRcon[10] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36};
+// The round constants, in the first byte of every word.
+constexpr Table kRconWords[10] = {
+    {{0x01, 0, 0, 0, 0x01, 0, 0, 0, 0x01, 0, 0, 0, 0x01, 0, 0, 0}},
+    {{0x02, 0, 0, 0, 0x02, 0, 0, 0, 0x02, 0, 0, 0, 0x02, 0, 0, 0}},
+    {{0x04, 0, 0, 0, 0x04, 0, 0, 0, 0x04, 0, 0, 0, 0x04, 0, 0, 0}},
+    {{0x08, 0, 0, 0, 0x08, 0, 0, 0, 0x08, 0, 0, 0, 0x08, 0, 0, 0}},
+    {{0x10, 0, 0, 0, 0x10, 0, 0, 0, 0x10, 0, 0, 0, 0x10, 0, 0, 0}},
+    {{0x20, 0, 0, 0, 0x20, 0, 0, 0, 0x20, 0, 0, 0, 0x20, 0, 0, 0}},
+    {{0x40, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0}},
+    {{0x80, 0, 0, 0, 0x80, 0, 0, 0, 0x80, 0, 0, 0, 0x80, 0, 0, 0}},
+    {{0x1b, 0, 0, 0, 0x1b, 0, 0, 0, 0x1b, 0, 0, 0, 0x1b, 0, 0, 0}},
+    {{0x36, 0, 0, 0, 0x36, 0, 0, 0, 0x36, 0, 0, 0, 0x36, 0, 0, 0}},
+};
 
-// The plain AES-128 round keys.
-void expand_key(const unsigned char key[16], unsigned char rk[11][16]) {
+// The plain AES-128 round keys, handed one by one (round r, key) to `use`, which stores them
+// in whatever form its schedule wants: they pass through registers only, so there is no
+// plain copy in memory to wipe.
+template <class Use>
+inline void expand_key(const unsigned char key[16], Use use) {
   V w = load(key);
-  store(rk[0], w);
+  use(0, w);
   for (int r = 1; r <= 10; ++r) {
     // Every word gets SubWord(RotWord(last word)) ^ rcon, then the prefix XOR of the
     // previous key's words: w'[c] = w[0] ^ ... ^ w[c] ^ t.
-    V t = sub_bytes(permute(w, kRotLastWord));
-    uint8_t rcon[16] = {kRcon[r - 1], 0, 0, 0, kRcon[r - 1], 0, 0, 0,
-                        kRcon[r - 1], 0, 0, 0, kRcon[r - 1], 0, 0, 0};
-    t = t ^ load(rcon);
+    V t = sub_bytes(permute(w, kRotLastWord)) ^ tab(kRconWords[r - 1]);
     w = w ^ permute(w, kWordsUp1);
     w = w ^ permute(w, kWordsUp2);
     w = w ^ t;
-    store(rk[r], w);
+    use(r, w);
   }
 }
 
@@ -503,11 +517,16 @@ void mbedtls_aes_free(mbedtls_aes_context* ctx) {
 int mbedtls_aes_setkey_enc(mbedtls_aes_context* ctx, const unsigned char* key,
                            unsigned int keybits) {
   if (int rc = check_key_bits(keybits)) return rc;
-  expand_key(key, ctx->rk);
-  for (int r = 1; r < 10; ++r) {
-    store(ctx->rk[r], encode_enc(load(ctx->rk[r])) ^ splat(fernet_aes_ct::kEncC63));
-  }
-  store(ctx->rk[10], load(ctx->rk[10]) ^ splat(0x63));
+  unsigned char (*rk)[16] = ctx->rk;
+  expand_key(key, [rk](int r, V w) {
+    if (r == 0) {
+      store(rk[0], w);
+    } else if (r == 10) {
+      store(rk[10], w ^ splat(0x63));
+    } else {
+      store(rk[r], encode_enc(w) ^ splat(fernet_aes_ct::kEncC63));
+    }
+  });
   ctx->schedule = kScheduleEncrypt;
   return 0;
 }
@@ -515,19 +534,20 @@ int mbedtls_aes_setkey_enc(mbedtls_aes_context* ctx, const unsigned char* key,
 int mbedtls_aes_setkey_dec(mbedtls_aes_context* ctx, const unsigned char* key,
                            unsigned int keybits) {
   if (int rc = check_key_bits(keybits)) return rc;
-  unsigned char rk[11][16];
-  expand_key(key, rk);
-  std::memcpy(ctx->rk[0], rk[10], 16);
-  for (int r = 1; r < 10; ++r) {
-    // encode_dec includes the affine constant the next inverse S-box needs.
-    V k = inv_mix_columns(load(rk[10 - r]));
-    store(ctx->plain[r], k);
-    store(ctx->rk[r], encode_dec(k));
-  }
-  std::memcpy(ctx->rk[10], rk[0], 16);
-  std::memcpy(ctx->plain[0], rk[10], 16);
-  std::memcpy(ctx->plain[10], rk[0], 16);
-  mbedtls_platform_zeroize(rk, sizeof rk);
+  unsigned char (*rk)[16] = ctx->rk;
+  unsigned char (*plain)[16] = ctx->plain;
+  // Round key r is the decryption schedule's key 10 - r.
+  expand_key(key, [rk, plain](int r, V w) {
+    if (r == 0 || r == 10) {
+      store(plain[10 - r], w);
+      store(rk[10 - r], w);
+    } else {
+      V k = inv_mix_columns(w);
+      store(plain[10 - r], k);
+      // encode_dec includes the affine constant the next inverse S-box needs.
+      store(rk[10 - r], encode_dec(k));
+    }
+  });
   ctx->schedule = kScheduleDecrypt;
   return 0;
 }
