@@ -13,12 +13,17 @@
 // commute with a linear encoding), and the round keys are stored pre-encoded, with the S-box's
 // constant folded in. Only the first and the last round convert.
 //
-// Wiping: the cipher state lives in vector registers (wasm locals, which are not in linear
-// memory). The only copies that may sit in memory, the plain round keys while setkey_dec
-// derives its schedule and the blocks CBC decryption hands to decrypt_blocks, are wiped once
-// per call, not per block as mbedTLS does; mbedtls_aes_free wipes the schedule.
+// CBC decryption of eight blocks or more uses a second, bitsliced form (further down): eight
+// blocks as bit planes, the S-box as a Boolean circuit; the last 0-7 blocks take the
+// shuffle code. CBC encryption is one dependent chain, so it stays with the shuffles.
 //
-// Three builds of the same algorithm, chosen by the compiler's target:
+// Wiping: the cipher state lives in vector registers (wasm locals, which are not in linear
+// memory), and round keys go from registers straight into the context. The only copies that
+// may sit in memory, the blocks CBC decryption hands to its block functions and the bitsliced
+// round keys built for one call, are wiped once per call, not per block as mbedTLS does;
+// mbedtls_aes_free wipes the schedule.
+//
+// Three builds of the same algorithms, chosen by the compiler's target:
 //   WebAssembly SIMD128 (the shipped build, -msimd128), x86 SSSE3 (native tests and fuzzers),
 //   and portable scalar code whose shuffle is a constant-time select over all 16 entries.
 
@@ -311,9 +316,10 @@ inline void inv_linear(V* q) {
   q[7] = x1 ^ x4 ^ x6;
 }
 
-// Boyar and Peralta's 113-gate S-box circuit, without its four NOTs (the constant 0x63):
-// x -> L(x^-1). Their x0 is the most significant bit (plane 7). Checked exhaustively against
-// the S-box by scripts/aes_ct_tables.py, and end to end by tests/cpp/aes_ct_test.cpp.
+// Boyar and Peralta's 113-gate S-box circuit (32 AND, 81 XOR/XNOR; IACR ePrint 2009/191),
+// without its four NOTs (the constant 0x63): x -> L(x^-1). Their x0 is the most significant
+// bit (plane 7). A wrong gate shows in tests/cpp/aes_ct_test.cpp at once: its 1 MiB message
+// alone sends every byte value through the circuit thousands of times.
 inline void sbox_linear_part(V* q) {
   V x0 = q[7], x1 = q[6], x2 = q[5], x3 = q[4], x4 = q[3], x5 = q[2], x6 = q[1], x7 = q[0];
   V y14 = x3 ^ x5, y13 = x0 ^ x6, y9 = x0 ^ x3, y8 = x0 ^ x5, t0 = x1 ^ x2;
@@ -353,7 +359,9 @@ inline void sbox_linear_part(V* q) {
 
 // The inverse S-box from the forward circuit: InvS(x) = (L^-1(x ^ 0x63))^-1
 // = L^-1(L((L^-1(x ^ 0x63))^-1)). The caller has already added 0x63 (it is folded into the
-// round keys), so this is L^-1, the circuit, L^-1.
+// round keys), so this is L^-1, the circuit, L^-1. (Merging each L^-1 into the circuit's
+// linear layers saves 21 of 145 gates but was slower in V8: more values live at once, more
+// spills of the 16 vector registers.)
 inline void inv_sub_bytes(V* q) {
   inv_linear(q);
   sbox_linear_part(q);
@@ -374,7 +382,9 @@ inline void planes_xtime(const V* in, V* out) {
   out[0] = top;
 }
 
-// InvMixColumns = MixColumns after the map b[r] = a[r] ^ 4(a[r] ^ a[r+2]).
+// InvMixColumns = MixColumns after the map b[r] = a[r] ^ 4(a[r] ^ a[r+2]): three byte moves
+// per plane. (14a ^ 11a[r+1] ^ rot2(13a ^ 9a[r+1]) needs only two, but keeps sixteen planes
+// live and measured slower in V8.)
 inline void inv_mix_columns_planes(V* q) {
   const V rot1 = tab(kRot1), rot2 = tab(kRot2);
   V u[8], u2[8], u4[8];
