@@ -75,9 +75,10 @@ inline V xtime(V a) {
 inline V operator&(V a, V b) { return {wasm_v128_and(a.v, b.v)}; }
 inline V shr64(V a, int n) { return {wasm_u64x2_shr(a.v, static_cast<uint32_t>(n))}; }
 inline V shl64(V a, int n) { return {wasm_i64x2_shl(a.v, static_cast<uint32_t>(n))}; }
-// 0xff in the bytes whose bit n is set, 0 elsewhere.
+// 0xff in the bytes whose bit n is set, 0 elsewhere (a compare: byte shifts are emulated).
 inline V bit_mask(V a, int n) {
-  return {wasm_i8x16_shr(wasm_i8x16_shl(a.v, static_cast<uint32_t>(7 - n)), 7)};
+  const v128_t bit = wasm_i8x16_splat(static_cast<int8_t>(1 << n));
+  return {wasm_i8x16_eq(wasm_v128_and(a.v, bit), bit)};
 }
 #elif FERNET_AES_SSSE3
 struct V {
@@ -438,12 +439,18 @@ inline void decryption_key_planes(const unsigned char (*plain)[16], V (*dkp)[8])
   }
 }
 
-// CBC decryption of the first blocks - blocks % 8 blocks, eight at a time; returns how many
-// it did, and leaves chain at the last ciphertext block it read. Kept out of line: inlined,
-// its working set costs the short-message path in mbedtls_aes_crypt_cbc (measured in V8).
-__attribute__((noinline)) size_t cbc_decrypt_8(const mbedtls_aes_context* ctx, size_t blocks,
-                                               V& chain, const unsigned char* input,
-                                               unsigned char* output) {
+// After at least one group of eight, a remainder of this many blocks or more is decrypted as
+// one more bitsliced group (the other lanes are padding); fewer go to the shuffle code, which
+// is then faster (measured in V8: 8 + 5 blocks 5% faster this way, 8 + 4 blocks 6% slower).
+// Messages of fewer than 8 blocks never build the bitsliced keys: for 5 to 7 blocks alone
+// that costs as much as it saves.
+constexpr size_t kBitslicedTail = 5;
+
+// CBC decryption eight blocks at a time, bitsliced, and of a last group of kBitslicedTail to 7
+// blocks the same way; returns how many blocks it did (the rest, fewer than kBitslicedTail, is
+// the caller's) and leaves chain at the last ciphertext block it read.
+size_t cbc_decrypt_bitsliced(const mbedtls_aes_context* ctx, size_t blocks, V& chain,
+                             const unsigned char* input, unsigned char* output) {
   V dkp[11][8];
   V q[8];
   decryption_key_planes(ctx->plain, dkp);
@@ -458,6 +465,19 @@ __attribute__((noinline)) size_t cbc_decrypt_8(const mbedtls_aes_context* ctx, s
     for (size_t i = 7; i > 0; --i) store(output + 16 * (b + i), q[i] ^ load(in + 16 * (i - 1)));
     store(output + 16 * b, q[0] ^ chain);
     chain = next;
+  }
+  const size_t rest = blocks - b;
+  if (rest >= kBitslicedTail) {  // not secret: the message length
+    const unsigned char* in = input + 16 * b;
+    for (size_t i = 0; i < 8; ++i) q[i] = i < rest ? load(in + 16 * i) : splat(0);
+    decrypt_8(dkp, q);
+    V next = load(in + 16 * (rest - 1));
+    for (size_t i = rest - 1; i > 0; --i) {
+      store(output + 16 * (b + i), q[i] ^ load(in + 16 * (i - 1)));
+    }
+    store(output + 16 * b, q[0] ^ chain);
+    chain = next;
+    b = blocks;
   }
   mbedtls_platform_zeroize(dkp, sizeof dkp);
   mbedtls_platform_zeroize(q, sizeof q);
@@ -606,16 +626,14 @@ int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
       store(output + 16 * b, chain);
     }
   } else {
-    // Eight blocks at a time, bitsliced, while there are eight; then the vector-permute code
-    // two at a time (and one), which costs far less for the few blocks of a short token. The
+    // Eight blocks at a time, bitsliced (with a last group of 5 to 7), then the vector-permute
+    // code two at a time (and one), which costs far less for the few blocks of a short token. The
     // plane keys and the blocks handed to the block functions go through arrays, which may
     // live in memory (the wasm stack): wiped once, after the loop.
     V two[2] = {chain, chain};
     V one[1] = {chain};
     size_t b = 0;
-    if (blocks >= 8) {
-      b = cbc_decrypt_8(ctx, blocks, chain, input, output);
-    }
+    if (blocks >= 8) b = cbc_decrypt_bitsliced(ctx, blocks, chain, input, output);
     // Two blocks at a time: independent, so the shuffles of one fill the other's latency.
     // (Measured in V8: two beat four, whose working set no longer fits the 16 vector
     // registers and spills to the stack.)
