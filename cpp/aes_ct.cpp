@@ -5,8 +5,9 @@
 // secret: the S-box is computed in a tower-field representation with 16-entry byte shuffles
 // (Hamburg's vector-permute idea; wasm i8x16.swizzle, x86 pshufb), whose "index" is a
 // register operand, not an address. The 16-entry tables and their derivation are in
-// aes_ct_tables.h / scripts/aes_ct_tables.py. There are no branches on secrets either; the
-// key schedule uses the same S-box.
+// aes_ct_tables.h / scripts/aes_ct_tables.py (tables composed with the encoding are derived
+// from those at compile time, below). There are no branches on secrets either; the key
+// schedule uses the same S-box, and runs in the encoding too.
 //
 // The state stays in the shuffle-friendly encoding between rounds: the output tables already
 // produce the next round's encoding, MixColumns and ShiftRows are byte moves and XORs (which
@@ -221,11 +222,6 @@ inline V encode(V x, const Table& lo, const Table& hi) {
 }
 inline V encode_enc(V x) { return encode(x, fernet_aes_ct::k_enc_lo, fernet_aes_ct::k_enc_hi); }
 inline V encode_dec(V x) { return encode(x, fernet_aes_ct::k_dec_lo, fernet_aes_ct::k_dec_hi); }
-
-// The plain S-box on every byte (key schedule).
-inline V sub_bytes(V x) {
-  return output(invert(encode_enc(x)), fernet_aes_ct::k_s_f, fernet_aes_ct::k_s_g) ^ splat(0x63);
-}
 
 // ---- Block functions ---------------------------------------------------------------
 // Encryption schedule: rk[0] plain, rk[1..9] encoded with the S-box constant folded in
@@ -499,17 +495,53 @@ constexpr Table kRconWords[10] = {
     {{0x36, 0, 0, 0, 0x36, 0, 0, 0, 0x36, 0, 0, 0, 0x36, 0, 0, 0}},
 };
 
-// The plain AES-128 round keys, handed one by one (round r, key) to `use`, which stores them
-// in whatever form its schedule wants: they pass through registers only, so there is no
-// plain copy in memory to wipe.
+// The encoding is linear (no constant), so the key expansion, whose other steps are byte moves
+// and XORs, runs in it: the S-box then needs no conversion on the way in, and its output
+// tables are composed with the encoding (16-entry tables again) on the way out. That takes the
+// conversion off the expansion's one dependent chain. decode() is the way back.
+constexpr uint8_t encode_byte(uint8_t x) {
+  return static_cast<uint8_t>(fernet_aes_ct::k_enc_lo.b[x & 15] ^ fernet_aes_ct::k_enc_hi.b[x >> 4]);
+}
+constexpr Table encode_table(const Table& t) {
+  Table r{};
+  for (int i = 0; i < 16; ++i) r.b[i] = encode_byte(t.b[i]);
+  return r;
+}
+// The inverse map on the nibble basis: y with encode_byte(y) == (hi ? n << 4 : n).
+constexpr Table decode_table(bool hi) {
+  Table r{};
+  for (int n = 0; n < 16; ++n) {
+    const int target = hi ? n << 4 : n;
+    for (int y = 0; y < 256; ++y) {
+      if (encode_byte(static_cast<uint8_t>(y)) == target) r.b[n] = static_cast<uint8_t>(y);
+    }
+  }
+  return r;
+}
+constexpr Table kSubEncF = encode_table(fernet_aes_ct::k_s_f);
+constexpr Table kSubEncG = encode_table(fernet_aes_ct::k_s_g);
+constexpr Table kDecodeLo = decode_table(false);
+constexpr Table kDecodeHi = decode_table(true);
+constexpr Table kRconWordsEnc[10] = {
+    encode_table(kRconWords[0]), encode_table(kRconWords[1]), encode_table(kRconWords[2]),
+    encode_table(kRconWords[3]), encode_table(kRconWords[4]), encode_table(kRconWords[5]),
+    encode_table(kRconWords[6]), encode_table(kRconWords[7]), encode_table(kRconWords[8]),
+    encode_table(kRconWords[9])};
+inline V decode(V e) { return encode(e, kDecodeLo, kDecodeHi); }
+
+// The AES-128 round keys in the encoding (no S-box constant added), handed one by one
+// (round r, key) to `use`, which stores them in whatever form its schedule wants: they pass
+// through registers only, so there is no plain copy in memory to wipe.
 template <class Use>
 inline void expand_key(const unsigned char key[16], Use use) {
-  V w = load(key);
+  V w = encode_enc(load(key));
   use(0, w);
+  const V c63 = splat(fernet_aes_ct::kEncC63);
   for (int r = 1; r <= 10; ++r) {
     // Every word gets SubWord(RotWord(last word)) ^ rcon, then the prefix XOR of the
     // previous key's words: w'[c] = w[0] ^ ... ^ w[c] ^ t.
-    V t = sub_bytes(permute(w, kRotLastWord)) ^ tab(kRconWords[r - 1]);
+    V t = output(invert(permute(w, kRotLastWord)), kSubEncF, kSubEncG) ^
+          (c63 ^ tab(kRconWordsEnc[r - 1]));
     w = w ^ permute(w, kWordsUp1);
     w = w ^ permute(w, kWordsUp2);
     w = w ^ t;
@@ -550,11 +582,11 @@ int mbedtls_aes_setkey_enc(mbedtls_aes_context* ctx, const unsigned char* key,
   unsigned char (*rk)[16] = ctx->rk;
   expand_key(key, [rk](int r, V w) {
     if (r == 0) {
-      store(rk[0], w);
+      store(rk[0], decode(w));
     } else if (r == 10) {
-      store(rk[10], w ^ splat(0x63));
+      store(rk[10], decode(w) ^ splat(0x63));
     } else {
-      store(rk[r], encode_enc(w) ^ splat(fernet_aes_ct::kEncC63));
+      store(rk[r], w ^ splat(fernet_aes_ct::kEncC63));
     }
   });
   ctx->schedule = kScheduleEncrypt;
@@ -568,11 +600,12 @@ int mbedtls_aes_setkey_dec(mbedtls_aes_context* ctx, const unsigned char* key,
   unsigned char (*plain)[16] = ctx->plain;
   // Round key r is the decryption schedule's key 10 - r.
   expand_key(key, [rk, plain](int r, V w) {
+    V k = decode(w);
     if (r == 0 || r == 10) {
-      store(plain[10 - r], w);
-      store(rk[10 - r], w);
+      store(plain[10 - r], k);
+      store(rk[10 - r], k);
     } else {
-      V k = inv_mix_columns(w);
+      k = inv_mix_columns(k);
       store(plain[10 - r], k);
       // encode_dec includes the affine constant the next inverse S-box needs.
       store(rk[10 - r], encode_dec(k));
