@@ -451,29 +451,24 @@ size_t cbc_decrypt_bitsliced(const mbedtls_aes_context* ctx, size_t blocks, V& c
   V q[8];
   decryption_key_planes(ctx->plain, dkp);
   size_t b = 0;
-  for (; b + 8 <= blocks; b += 8) {
+  // One loop for full groups and the last, short one (n < 8: the other lanes are zeros), so
+  // that decrypt_8 is inlined once and its planes stay in registers.
+  for (;;) {  // n, b: from the message length, not secret
+    const size_t n = blocks - b < 8 ? blocks - b : 8;
+    if (n < 8 && n < kBitslicedTail) break;
     const unsigned char* in = input + 16 * b;
-    for (size_t i = 0; i < 8; ++i) q[i] = load(in + 16 * i);
+    for (size_t i = 0; i < 8; ++i) q[i] = i < n ? load(in + 16 * i) : splat(0);
     decrypt_8(dkp, q);
     // In place, output block i overwrites ciphertext block i: chain with block i - 1
-    // before it is overwritten (from the last block down), and keep block 7 for the next.
-    V next = load(in + 16 * 7);
-    for (size_t i = 7; i > 0; --i) store(output + 16 * (b + i), q[i] ^ load(in + 16 * (i - 1)));
-    store(output + 16 * b, q[0] ^ chain);
-    chain = next;
-  }
-  const size_t rest = blocks - b;
-  if (rest >= kBitslicedTail) {  // not secret: the message length
-    const unsigned char* in = input + 16 * b;
-    for (size_t i = 0; i < 8; ++i) q[i] = i < rest ? load(in + 16 * i) : splat(0);
-    decrypt_8(dkp, q);
-    V next = load(in + 16 * (rest - 1));
-    for (size_t i = rest - 1; i > 0; --i) {
-      store(output + 16 * (b + i), q[i] ^ load(in + 16 * (i - 1)));
+    // before it is overwritten (from the last block down), and keep the last one for the next.
+    V next = load(in + 16 * (n - 1));
+    for (size_t i = 7; i > 0; --i) {
+      if (i < n) store(output + 16 * (b + i), q[i] ^ load(in + 16 * (i - 1)));
     }
     store(output + 16 * b, q[0] ^ chain);
     chain = next;
-    b = blocks;
+    b += n;
+    if (n < 8) break;
   }
   mbedtls_platform_zeroize(dkp, sizeof dkp);
   mbedtls_platform_zeroize(q, sizeof q);
