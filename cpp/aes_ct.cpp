@@ -409,15 +409,13 @@ inline void decrypt_8(const V (*dkp)[8], V* q) {
   transpose(q);
   for (int i = 0; i < 8; ++i) q[i] = q[i] ^ dkp[0][i];
   const V shift = tab(kInvShiftRows);
-  for (int r = 1; r < 10; ++r) {
+  // The last round (no InvMixColumns) in the same loop: one copy of the S-box circuit.
+  for (int r = 1; r <= 10; ++r) {
     for (int i = 0; i < 8; ++i) q[i] = lookup(q[i], shift);
     inv_sub_bytes(q);
-    inv_mix_columns_planes(q);
+    if (r < 10) inv_mix_columns_planes(q);
     for (int i = 0; i < 8; ++i) q[i] = q[i] ^ dkp[r][i];
   }
-  for (int i = 0; i < 8; ++i) q[i] = lookup(q[i], shift);
-  inv_sub_bytes(q);
-  for (int i = 0; i < 8; ++i) q[i] = q[i] ^ dkp[10][i];
   transpose(q);
 }
 
