@@ -365,7 +365,6 @@ inline void inv_sub_bytes(V* q) {
   inv_linear(q);
 }
 
-
 // Multiplication by x of every byte, on planes.
 inline void planes_xtime(const V* in, V* out) {
   V top = in[7];
@@ -521,6 +520,23 @@ constexpr Table kRconWordsEnc[10] = {
     encode_table(kRconWords[6]), encode_table(kRconWords[7]), encode_table(kRconWords[8]),
     encode_table(kRconWords[9])};
 inline V decode(V e) { return encode(e, kDecodeLo, kDecodeHi); }
+
+// What the above relies on, checked by the compiler: the encoding is linear (each byte's image
+// is the XOR of its bits' images) and decode undoes it.
+constexpr bool encoding_is_linear_and_decodable() {
+  for (int x = 0; x < 256; ++x) {
+    int sum = 0;
+    for (int k = 0; k < 8; ++k) {
+      if ((x >> k) & 1) sum ^= encode_byte(static_cast<uint8_t>(1 << k));
+    }
+    if (encode_byte(static_cast<uint8_t>(x)) != sum) return false;
+    const int back = kDecodeLo.b[encode_byte(static_cast<uint8_t>(x)) & 15] ^
+                     kDecodeHi.b[encode_byte(static_cast<uint8_t>(x)) >> 4];
+    if (back != x) return false;
+  }
+  return true;
+}
+static_assert(encoding_is_linear_and_decodable(), "the tower-field encoding must be linear");
 
 // The AES-128 round keys in the encoding (no S-box constant added), handed one by one
 // (round r, key) to `use`, which stores them in whatever form its schedule wants: they pass
