@@ -15,8 +15,9 @@
 // constant folded in. Only the first and the last round convert.
 //
 // CBC decryption of eight blocks or more uses a second, bitsliced form (further down): eight
-// blocks as bit planes, the S-box as a Boolean circuit; the last 0-7 blocks take the
-// shuffle code. CBC encryption is one dependent chain, so it stays with the shuffles.
+// blocks as bit planes, the S-box as a Boolean circuit (a last group of 5-7 blocks too); a
+// remainder of 1-4 blocks, and every message shorter than 8 blocks, takes the shuffle code.
+// CBC encryption is one dependent chain, so it stays with the shuffles.
 //
 // Wiping: the cipher state lives in vector registers (wasm locals, which are not in linear
 // memory), and round keys go from registers straight into the context. The only copies that

@@ -159,8 +159,10 @@ TEST(AesCt, CbcMatchesMbedtlsOnRandomKeysIvsAndLengths) {
 }
 
 // Every block count from 0 to 40, several keys each: the bitsliced path (8 blocks at a time)
-// runs 0 to 5 times and hands every remainder 0..7 to the vector-permute code, whose chain
-// must continue from the last bitsliced block. Out of place and in place, IVs compared.
+// runs 0 to 5 times, takes a remainder of 5..7 as one more, zero-padded group, and hands one
+// of 1..4 to the vector-permute code, whose chain must continue from the last bitsliced
+// block; fewer than 8 blocks take the vector-permute code alone. Out of place and in place,
+// IVs compared.
 TEST(AesCt, CbcEveryBlockCountUpTo40) {
   std::mt19937_64 rng(0x5eed0004);
   for (size_t blocks = 0; blocks <= 40; ++blocks) {
