@@ -1,22 +1,24 @@
 // PBKDF2-HMAC-SHA256 and scrypt; see kdf.h.
 //
 // PBKDF2 spends all its time in SHA-256 compressions, two per iteration. The
-// HMAC key's inner and outer pad blocks are hashed once per password; each
-// iteration then resumes from those two saved states and compresses exactly
-// one block each: U (32 bytes) followed by SHA-256 padding that never
-// changes, written once. That is the minimum work HMAC allows, with none of
-// the buffering and length bookkeeping of a general update/finish per step.
+// HMAC key's inner and outer pad blocks are hashed once per password (by
+// mbedTLS); U1 (the salt has any length) goes through mbedTLS's general
+// interface. Every later iteration is HMAC of a 32-byte digest: two one-block
+// messages whose last eight words are fixed padding, resumed from the two
+// saved chaining values. That loop is sha256::compress_digest twice
+// (cpp/sha256_block.h), with U, T and both chaining values in local
+// variables: no mbedTLS call, no buffer, nothing written to memory until T is
+// complete.
 
-// The saved states are resumed by copying their chaining values, which
-// mbedTLS keeps in a field it marks private.
+// The saved states are read from mbedTLS's contexts, in a field it marks private.
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include "kdf.h"
 
 #include <cstring>
-#include <initializer_list>
 
 #include "mbedtls/sha256.h"
+#include "sha256_block.h"
 
 namespace fernet {
 namespace {
@@ -29,6 +31,10 @@ void store_be32(uint8_t* p, uint32_t v) {
   p[1] = static_cast<uint8_t>(v >> 16);
   p[2] = static_cast<uint8_t>(v >> 8);
   p[3] = static_cast<uint8_t>(v);
+}
+
+uint32_t load_be32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | uint32_t{p[3]};
 }
 
 uint32_t load_le32(const uint8_t* p) {
@@ -83,23 +89,34 @@ class HmacKey {
   Sha256 outer_;
 };
 
+// T = U1 ^ U2 ^ ... ^ Uc from U1, all as big-endian word values: `ut` holds U1 on entry and
+// T on return. Every copy the loop works on is a local whose address is never taken, so in
+// WebAssembly it lives in wasm locals (V8's registers and native stack), never in linear
+// memory: the only memory holding secrets is the caller's, and the caller wipes it.
+void pbkdf2_iterate(const uint32_t inner_iv[8], const uint32_t outer_iv[8], uint32_t ut[8],
+                    uint32_t iterations) {
+  uint32_t inner[8], outer[8], u[8], t[8];
+  for (int i = 0; i < 8; ++i) {
+    inner[i] = inner_iv[i];
+    outer[i] = outer_iv[i];
+    u[i] = t[i] = ut[i];
+  }
+  for (uint32_t it = 1; it < iterations; ++it) {
+    sha256::compress_digest(u, inner, u);  // inner hash of U(i-1)
+    sha256::compress_digest(u, outer, u);  // outer hash: U(i)
+    for (int i = 0; i < 8; ++i) t[i] ^= u[i];
+  }
+  for (int i = 0; i < 8; ++i) ut[i] = t[i];
+}
+
 // One block of PBKDF2 output: T = U1 ^ U2 ^ ... ^ Uc with
 // U1 = HMAC(P, salt || INT(index)), Ui = HMAC(P, U(i-1)).
 class Pbkdf2Block {
  public:
-  Pbkdf2Block() {
-    // Both one-block messages are 64 + 32 bytes long once the pad block is
-    // counted: U, then 0x80, zeros, and the length in bits (768).
-    for (uint8_t* block : {inner_block_, outer_block_}) {
-      std::memset(block, 0, kShaBlock);
-      block[kDigest] = 0x80;
-      block[62] = 0x03;  // 768 = 0x0300
-    }
-  }
+  Pbkdf2Block() = default;
   ~Pbkdf2Block() {
-    secure_zero(inner_block_, sizeof inner_block_);
-    secure_zero(outer_block_, sizeof outer_block_);
-    secure_zero(t_, sizeof t_);
+    secure_zero(digest_, sizeof digest_);
+    secure_zero(words_, sizeof words_);
   }
   Pbkdf2Block(const Pbkdf2Block&) = delete;
   Pbkdf2Block& operator=(const Pbkdf2Block&) = delete;
@@ -112,38 +129,22 @@ class Pbkdf2Block {
     mbedtls_sha256_clone(&work_.ctx, &key.inner());
     if (mbedtls_sha256_update(&work_.ctx, salt, salt_size) != 0 ||
         mbedtls_sha256_update(&work_.ctx, counter, sizeof counter) != 0 ||
-        mbedtls_sha256_finish(&work_.ctx, outer_block_) != 0)
+        mbedtls_sha256_finish(&work_.ctx, digest_) != 0)
       return false;
     mbedtls_sha256_clone(&work_.ctx, &key.outer());
-    if (mbedtls_sha256_update(&work_.ctx, outer_block_, kDigest) != 0 ||
-        mbedtls_sha256_finish(&work_.ctx, inner_block_) != 0)
+    if (mbedtls_sha256_update(&work_.ctx, digest_, kDigest) != 0 ||
+        mbedtls_sha256_finish(&work_.ctx, digest_) != 0)
       return false;
-    // inner_block_ starts with U1; the finishes above overwrote only the
-    // digest bytes, so the fixed padding after them is intact.
-    for (size_t i = 0; i < 8; ++i) {
-      t_[i] = uint32_t{inner_block_[4 * i]} << 24 | uint32_t{inner_block_[4 * i + 1]} << 16 |
-              uint32_t{inner_block_[4 * i + 2]} << 8 | uint32_t{inner_block_[4 * i + 3]};
-    }
-    for (uint32_t it = 1; it < iterations; ++it) {
-      std::memcpy(work_.ctx.state, key.inner().state, sizeof work_.ctx.state);
-      if (mbedtls_internal_sha256_process(&work_.ctx, inner_block_) != 0) return false;
-      for (size_t i = 0; i < 8; ++i) store_be32(outer_block_ + 4 * i, work_.ctx.state[i]);
-      std::memcpy(work_.ctx.state, key.outer().state, sizeof work_.ctx.state);
-      if (mbedtls_internal_sha256_process(&work_.ctx, outer_block_) != 0) return false;
-      for (size_t i = 0; i < 8; ++i) {
-        t_[i] ^= work_.ctx.state[i];
-        store_be32(inner_block_ + 4 * i, work_.ctx.state[i]);
-      }
-    }
-    for (size_t i = 0; i < 8; ++i) store_be32(out + 4 * i, t_[i]);
+    for (size_t i = 0; i < 8; ++i) words_[i] = load_be32(digest_ + 4 * i);
+    pbkdf2_iterate(key.inner().state, key.outer().state, words_, iterations);
+    for (size_t i = 0; i < 8; ++i) store_be32(out + 4 * i, words_[i]);
     return true;
   }
 
  private:
-  Sha256 work_;
-  uint8_t inner_block_[kShaBlock];
-  uint8_t outer_block_[kShaBlock];
-  uint32_t t_[8];
+  Sha256 work_;  // wiped by its destructor
+  uint8_t digest_[kDigest];
+  uint32_t words_[8];
 };
 
 Status pbkdf2_keyed(const HmacKey& key, const uint8_t* salt, size_t salt_size, uint32_t iterations,
