@@ -109,6 +109,19 @@ TEST(Pbkdf2HmacSha256, MatchesRfc8018WrittenOutOnRandomInputs) {
   }
 }
 
+// The loop runs in calls of 1024 iterations (see pbkdf2_iterate in cpp/kdf.cpp): counts
+// around the call boundaries.
+TEST(Pbkdf2HmacSha256, IterationCountsAroundTheLoopsCallBoundaries) {
+  const std::vector<uint8_t> password = {'p', 'a', 's', 's'}, salt = {'s', 'a', 'l', 't'};
+  for (uint32_t iterations : {1u, 2u, 1023u, 1024u, 1025u, 1026u, 2048u, 2049u, 2050u, 3073u}) {
+    std::vector<uint8_t> out(32);
+    ASSERT_EQ(fernet::pbkdf2_hmac_sha256(password.data(), password.size(), salt.data(), salt.size(),
+                                         iterations, out.data(), out.size()),
+              Status::kOk);
+    EXPECT_EQ(hex(out), hex(reference_pbkdf2(password, salt, iterations, 32))) << iterations;
+  }
+}
+
 TEST(Pbkdf2HmacSha256, RefusesWhatPythonRefuses) {
   EXPECT_EQ(pbkdf2("p", "s", 0, 32), "status 5");
   EXPECT_EQ(pbkdf2("p", "s", fernet::kMaxPbkdf2Iterations + 1, 32), "status 5");
