@@ -120,10 +120,17 @@ void pbkdf2_iterate(Pbkdf2Words& w, uint32_t count) {
     u[i] = w.u[i];
     t[i] = w.t[i];
   }
-  for (uint32_t n = 0; n < count; ++n) {
-    sha256::compress_digest(u, inner, u);  // inner hash of U(i-1)
-    sha256::compress_digest(u, outer, u);  // outer hash: U(i)
-    for (int i = 0; i < 8; ++i) t[i] ^= u[i];
+  // One compression per step, the inner and the outer hash alternating, rather than two
+  // per step: the compression is inlined once instead of twice, which halves this
+  // function's code (the shipped bundle carries the wasm as base64, where repeated code
+  // compresses badly) and measured no slower. `outer_step` is all ones on odd steps; it
+  // depends on the step number only.
+  for (uint32_t n = 0; n < 2 * count; ++n) {
+    const uint32_t outer_step = 0u - (n & 1);
+    uint32_t iv[8];
+    for (int i = 0; i < 8; ++i) iv[i] = (outer[i] & outer_step) | (inner[i] & ~outer_step);
+    sha256::compress_digest(u, iv, u);  // even: inner hash of U(i-1); odd: U(i)
+    for (int i = 0; i < 8; ++i) t[i] ^= u[i] & outer_step;
   }
   for (int i = 0; i < 8; ++i) {
     w.u[i] = u[i];
