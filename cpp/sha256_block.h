@@ -12,10 +12,13 @@
 // stay scalar; the message schedule is independent of the state and runs four words at a
 // time in a 128-bit vector, round constants added there too, while the scalar units work
 // on the rounds. Measured in Node 20 (V8) on x86-64, one compression went from about 295 ns
-// (scalar, rolling schedule in locals) to about 180 ns this way. Each group of four W[t]+K[t]
+// (scalar, rolling schedule in locals) to about 185 ns this way. Each group of four W[t]+K[t]
 // is handed to the rounds by lane extraction, not through memory, so in WebAssembly neither
-// the message nor the state is ever written to linear memory and nothing needs wiping per
-// block. (Storing the vector and reloading words measured no faster.)
+// the schedule nor the working variables are ever written to linear memory (only the
+// caller's chaining value is) and nothing needs wiping per block. Measured and dropped:
+// storing the vector and reloading words (no faster), sigma1 with five shifts (slower), and
+// in the rounds Sigma0/Sigma1 as three independent rotations or Maj as
+// (a & b) | (c & (a | b)) (both slower in V8).
 //
 // Three builds of the same algorithm, chosen by the compiler's target like cpp/aes_ct.cpp:
 // WebAssembly SIMD128 (the shipped build; plain SIMD128, no relaxed-SIMD), x86 SSSE3 (native
