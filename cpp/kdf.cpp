@@ -1,22 +1,24 @@
 // PBKDF2-HMAC-SHA256 and scrypt; see kdf.h.
 //
 // PBKDF2 spends all its time in SHA-256 compressions, two per iteration. The
-// HMAC key's inner and outer pad blocks are hashed once per password; each
-// iteration then resumes from those two saved states and compresses exactly
-// one block each: U (32 bytes) followed by SHA-256 padding that never
-// changes, written once. That is the minimum work HMAC allows, with none of
-// the buffering and length bookkeeping of a general update/finish per step.
+// HMAC key's inner and outer pad blocks are hashed once per password (by
+// mbedTLS); U1 (the salt has any length) goes through mbedTLS's general
+// interface. Every later iteration is HMAC of a 32-byte digest: two one-block
+// messages whose last eight words are fixed padding, resumed from the two
+// saved chaining values. That loop is sha256::compress_digest twice
+// (cpp/sha256_block.h), with U, T and both chaining values in local
+// variables: no mbedTLS call and no memory traffic but one read and one write
+// of them per 1024 iterations (see pbkdf2_iterate).
 
-// The saved states are resumed by copying their chaining values, which
-// mbedTLS keeps in a field it marks private.
+// The saved states are read from mbedTLS's contexts, in a field it marks private.
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include "kdf.h"
 
 #include <cstring>
-#include <initializer_list>
 
 #include "mbedtls/sha256.h"
+#include "sha256_block.h"
 
 namespace fernet {
 namespace {
@@ -29,6 +31,10 @@ void store_be32(uint8_t* p, uint32_t v) {
   p[1] = static_cast<uint8_t>(v >> 16);
   p[2] = static_cast<uint8_t>(v >> 8);
   p[3] = static_cast<uint8_t>(v);
+}
+
+uint32_t load_be32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | uint32_t{p[3]};
 }
 
 uint32_t load_le32(const uint8_t* p) {
@@ -83,23 +89,63 @@ class HmacKey {
   Sha256 outer_;
 };
 
+// What PBKDF2's loop carries from one iteration to the next, as big-endian word values:
+// the two chaining values of the HMAC key, U(i) and T so far.
+struct Pbkdf2Words {
+  uint32_t inner[8], outer[8], u[8], t[8];
+};
+
+// `count` iterations: U <- HMAC(P, U), T ^= U. Inside, every value is a local whose
+// address is never taken, so in WebAssembly it lives in wasm locals (V8's registers and
+// native stack), never in linear memory; `w` is read once and written once per call.
+//
+// Why the loop is cut into calls of kPbkdf2Chunk iterations rather than run in one: V8 has
+// no on-stack replacement for wasm. A function first runs as baseline (Liftoff) code and is
+// recompiled optimised in the background once it has run for a while; only its next call
+// gets the optimised code. One call for all 1,200,000 iterations ran entirely as baseline
+// code on a page's first derivation: 6.4 s instead of 0.5 s. Calls of 1024 iterations
+// (about 0.5 ms each once optimised) cost nothing measurable and pick the optimised code up
+// within a few milliseconds. noinline (and two callers, below) keep it a function of its own
+// in the wasm, so that V8 sees it called.
+constexpr uint32_t kPbkdf2Chunk = 1024;
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+void pbkdf2_iterate(Pbkdf2Words& w, uint32_t count) {
+  uint32_t inner[8], outer[8], u[8], t[8];
+  for (int i = 0; i < 8; ++i) {
+    inner[i] = w.inner[i];
+    outer[i] = w.outer[i];
+    u[i] = w.u[i];
+    t[i] = w.t[i];
+  }
+  // One compression per step, the inner and the outer hash alternating, rather than two
+  // per step: the compression is inlined once instead of twice, which halves this
+  // function's code (the shipped bundle carries the wasm as base64, where repeated code
+  // compresses badly) and measured no slower. `outer_step` is all ones on odd steps; it
+  // depends on the step number only.
+  for (uint32_t n = 0; n < 2 * count; ++n) {
+    const uint32_t outer_step = 0u - (n & 1);
+    uint32_t iv[8];
+    for (int i = 0; i < 8; ++i) iv[i] = (outer[i] & outer_step) | (inner[i] & ~outer_step);
+    sha256::compress_digest(u, iv, u);  // even: inner hash of U(i-1); odd: U(i)
+    for (int i = 0; i < 8; ++i) t[i] ^= u[i] & outer_step;
+  }
+  for (int i = 0; i < 8; ++i) {
+    w.u[i] = u[i];
+    w.t[i] = t[i];
+  }
+}
+
 // One block of PBKDF2 output: T = U1 ^ U2 ^ ... ^ Uc with
 // U1 = HMAC(P, salt || INT(index)), Ui = HMAC(P, U(i-1)).
 class Pbkdf2Block {
  public:
-  Pbkdf2Block() {
-    // Both one-block messages are 64 + 32 bytes long once the pad block is
-    // counted: U, then 0x80, zeros, and the length in bits (768).
-    for (uint8_t* block : {inner_block_, outer_block_}) {
-      std::memset(block, 0, kShaBlock);
-      block[kDigest] = 0x80;
-      block[62] = 0x03;  // 768 = 0x0300
-    }
-  }
+  Pbkdf2Block() = default;
   ~Pbkdf2Block() {
-    secure_zero(inner_block_, sizeof inner_block_);
-    secure_zero(outer_block_, sizeof outer_block_);
-    secure_zero(t_, sizeof t_);
+    secure_zero(digest_, sizeof digest_);
+    secure_zero(&words_, sizeof words_);
   }
   Pbkdf2Block(const Pbkdf2Block&) = delete;
   Pbkdf2Block& operator=(const Pbkdf2Block&) = delete;
@@ -112,38 +158,31 @@ class Pbkdf2Block {
     mbedtls_sha256_clone(&work_.ctx, &key.inner());
     if (mbedtls_sha256_update(&work_.ctx, salt, salt_size) != 0 ||
         mbedtls_sha256_update(&work_.ctx, counter, sizeof counter) != 0 ||
-        mbedtls_sha256_finish(&work_.ctx, outer_block_) != 0)
+        mbedtls_sha256_finish(&work_.ctx, digest_) != 0)
       return false;
     mbedtls_sha256_clone(&work_.ctx, &key.outer());
-    if (mbedtls_sha256_update(&work_.ctx, outer_block_, kDigest) != 0 ||
-        mbedtls_sha256_finish(&work_.ctx, inner_block_) != 0)
+    if (mbedtls_sha256_update(&work_.ctx, digest_, kDigest) != 0 ||
+        mbedtls_sha256_finish(&work_.ctx, digest_) != 0)
       return false;
-    // inner_block_ starts with U1; the finishes above overwrote only the
-    // digest bytes, so the fixed padding after them is intact.
     for (size_t i = 0; i < 8; ++i) {
-      t_[i] = uint32_t{inner_block_[4 * i]} << 24 | uint32_t{inner_block_[4 * i + 1]} << 16 |
-              uint32_t{inner_block_[4 * i + 2]} << 8 | uint32_t{inner_block_[4 * i + 3]};
+      words_.inner[i] = key.inner().state[i];
+      words_.outer[i] = key.outer().state[i];
+      words_.u[i] = words_.t[i] = load_be32(digest_ + 4 * i);
     }
-    for (uint32_t it = 1; it < iterations; ++it) {
-      std::memcpy(work_.ctx.state, key.inner().state, sizeof work_.ctx.state);
-      if (mbedtls_internal_sha256_process(&work_.ctx, inner_block_) != 0) return false;
-      for (size_t i = 0; i < 8; ++i) store_be32(outer_block_ + 4 * i, work_.ctx.state[i]);
-      std::memcpy(work_.ctx.state, key.outer().state, sizeof work_.ctx.state);
-      if (mbedtls_internal_sha256_process(&work_.ctx, outer_block_) != 0) return false;
-      for (size_t i = 0; i < 8; ++i) {
-        t_[i] ^= work_.ctx.state[i];
-        store_be32(inner_block_ + 4 * i, work_.ctx.state[i]);
-      }
-    }
-    for (size_t i = 0; i < 8; ++i) store_be32(out + 4 * i, t_[i]);
+    // Two call sites on purpose: Binaryen (emcc's link-time optimiser) inlines a function
+    // with a single caller whatever its attributes, which would put the loop back into one
+    // call.
+    uint32_t left = iterations - 1;
+    for (; left > kPbkdf2Chunk; left -= kPbkdf2Chunk) pbkdf2_iterate(words_, kPbkdf2Chunk);
+    pbkdf2_iterate(words_, left);
+    for (size_t i = 0; i < 8; ++i) store_be32(out + 4 * i, words_.t[i]);
     return true;
   }
 
  private:
-  Sha256 work_;
-  uint8_t inner_block_[kShaBlock];
-  uint8_t outer_block_[kShaBlock];
-  uint32_t t_[8];
+  Sha256 work_;  // wiped by its destructor
+  uint8_t digest_[kDigest];
+  Pbkdf2Words words_;
 };
 
 Status pbkdf2_keyed(const HmacKey& key, const uint8_t* salt, size_t salt_size, uint32_t iterations,

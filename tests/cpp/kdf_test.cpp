@@ -1,14 +1,18 @@
 // PBKDF2-HMAC-SHA256 and scrypt against published vectors (RFC 7914 section
 // 11 for PBKDF2-HMAC-SHA256, section 12 for scrypt; the widely used
-// "password"/"salt" PBKDF2-HMAC-SHA256 set), and the parameter decisions
-// Python's cryptography makes.
+// "password"/"salt" PBKDF2-HMAC-SHA256 set), against RFC 8018 written out
+// on mbedTLS's general HMAC for random inputs (the core's loop is its own
+// specialised code), and the parameter decisions Python's cryptography makes.
 #include "kdf.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <random>
 #include <string>
 #include <vector>
+
+#include "mbedtls/md.h"
 
 namespace {
 
@@ -64,6 +68,58 @@ TEST(Pbkdf2HmacSha256, PasswordLongerThanABlockIsHashedFirst) {
   // From Python's hashlib.pbkdf2_hmac('sha256', b'x' * 100, b'', 3, 32).
   EXPECT_EQ(pbkdf2(std::string(100, 'x'), "", 3, 32),
             "8bbb2417b3b8f12898ae6553195783b360877eef8935294d3f4000dbecfd9b22");
+}
+
+// RFC 8018 section 5.2 as written: a whole HMAC per U, through mbedTLS's MD layer.
+std::vector<uint8_t> reference_pbkdf2(const std::vector<uint8_t>& password,
+                                      const std::vector<uint8_t>& salt, uint32_t iterations,
+                                      size_t length) {
+  const mbedtls_md_info_t* sha256 = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+  std::vector<uint8_t> out;
+  for (uint32_t index = 1; out.size() < length; ++index) {
+    std::vector<uint8_t> message = salt;
+    for (int shift = 24; shift >= 0; shift -= 8) message.push_back(static_cast<uint8_t>(index >> shift));
+    uint8_t u[32], t[32];
+    EXPECT_EQ(mbedtls_md_hmac(sha256, password.data(), password.size(), message.data(), message.size(), u), 0);
+    std::copy(u, u + 32, t);
+    for (uint32_t i = 1; i < iterations; ++i) {
+      EXPECT_EQ(mbedtls_md_hmac(sha256, password.data(), password.size(), u, 32, u), 0);
+      for (int j = 0; j < 32; ++j) t[j] ^= u[j];
+    }
+    out.insert(out.end(), t, t + 32);
+  }
+  out.resize(length);
+  return out;
+}
+
+TEST(Pbkdf2HmacSha256, MatchesRfc8018WrittenOutOnRandomInputs) {
+  std::mt19937_64 rng(0x9bdf2256);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<uint8_t> password(rng() % 150), salt(rng() % 80);
+    for (auto& b : password) b = static_cast<uint8_t>(rng());
+    for (auto& b : salt) b = static_cast<uint8_t>(rng());
+    const uint32_t iterations = 1 + static_cast<uint32_t>(rng() % (trial % 10 == 0 ? 3000 : 40));
+    const size_t length = 1 + rng() % 100;
+    std::vector<uint8_t> out(length);
+    ASSERT_EQ(fernet::pbkdf2_hmac_sha256(password.data(), password.size(), salt.data(), salt.size(),
+                                         iterations, out.data(), out.size()),
+              Status::kOk);
+    ASSERT_EQ(hex(out), hex(reference_pbkdf2(password, salt, iterations, length)))
+        << "password " << password.size() << " salt " << salt.size() << " iterations " << iterations;
+  }
+}
+
+// The loop runs in calls of 1024 iterations (see pbkdf2_iterate in cpp/kdf.cpp): counts
+// around the call boundaries.
+TEST(Pbkdf2HmacSha256, IterationCountsAroundTheLoopsCallBoundaries) {
+  const std::vector<uint8_t> password = {'p', 'a', 's', 's'}, salt = {'s', 'a', 'l', 't'};
+  for (uint32_t iterations : {1u, 2u, 1023u, 1024u, 1025u, 1026u, 2048u, 2049u, 2050u, 3073u}) {
+    std::vector<uint8_t> out(32);
+    ASSERT_EQ(fernet::pbkdf2_hmac_sha256(password.data(), password.size(), salt.data(), salt.size(),
+                                         iterations, out.data(), out.size()),
+              Status::kOk);
+    EXPECT_EQ(hex(out), hex(reference_pbkdf2(password, salt, iterations, 32))) << iterations;
+  }
 }
 
 TEST(Pbkdf2HmacSha256, RefusesWhatPythonRefuses) {

@@ -1,10 +1,23 @@
-// SHA-256 with the core's block function (cpp/sha256_process.cpp, behind mbedTLS's
-// MBEDTLS_SHA256_PROCESS_ALT): FIPS 180 and RFC 4231 known answers, and a plain
-// textbook SHA-256 written here as the oracle on random lengths and contents, fed in
-// random pieces (mbedTLS buffers partial blocks; every path reaches the block function).
+// SHA-256's compression (cpp/sha256_block.h) against a plain textbook SHA-256 written here
+// as the oracle:
+//  - through mbedTLS's MBEDTLS_SHA256_PROCESS_ALT hook (cpp/sha256_process.cpp, built with
+//    the vector algorithm: SSSE3 natively): FIPS 180 and RFC 4231 known answers, random
+//    lengths and contents fed in random pieces (mbedTLS buffers partial blocks; every path
+//    reaches the block function), and HMAC-SHA256 of every length 0..300 under keys of every
+//    kind against a textbook HMAC;
+//  - the same algorithm's portable scalar form, which this file builds for itself
+//    (FERNET_SHA256_PORTABLE), block by block on random states and blocks, against the
+//    textbook block function and against the hook, and compress_digest (PBKDF2's block)
+//    likewise. The wasm build (SIMD128) is checked against node:crypto in
+//    tests/js/sha256-wasm.test.js.
+#define FERNET_SHA256_PORTABLE 1
+#include "sha256_block.h"
+
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -33,7 +46,7 @@ std::string sha256_hex(const std::string& text) {
 }
 
 // FIPS 180-4 as written: one loop over the whole schedule, no unrolling.
-Bytes textbook_sha256(const Bytes& message) {
+void textbook_compress(uint32_t hash[8], const uint8_t* block) {
   static const uint32_t k[64] = {
       0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
       0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
@@ -45,44 +58,67 @@ Bytes textbook_sha256(const Bytes& message) {
       0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
       0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
       0xc67178f2};
+  auto rotr = [](uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+  uint32_t w[64];
+  for (int t = 0; t < 16; ++t) {
+    const uint8_t* p = block + 4 * t;
+    w[t] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+  }
+  for (int t = 16; t < 64; ++t) {
+    uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+    uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+    w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+  }
+  uint32_t v[8];
+  for (int i = 0; i < 8; ++i) v[i] = hash[i];
+  for (int t = 0; t < 64; ++t) {
+    uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
+    uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+    uint32_t t1 = v[7] + s1 + ch + k[t] + w[t];
+    uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
+    uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+    uint32_t t2 = s0 + maj;
+    for (int i = 7; i > 0; --i) v[i] = v[i - 1];
+    v[4] += t1;
+    v[0] = t1 + t2;
+  }
+  for (int i = 0; i < 8; ++i) hash[i] += v[i];
+}
+
+Bytes textbook_sha256(const Bytes& message) {
   uint32_t hash[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  auto rotr = [](uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
   Bytes padded = message;
   padded.push_back(0x80);
   while (padded.size() % 64 != 56) padded.push_back(0);
   uint64_t bits = static_cast<uint64_t>(message.size()) * 8;
   for (int i = 7; i >= 0; --i) padded.push_back(static_cast<uint8_t>(bits >> (8 * i)));
-  for (size_t block = 0; block < padded.size(); block += 64) {
-    uint32_t w[64];
-    for (int t = 0; t < 16; ++t) {
-      const uint8_t* p = &padded[block + 4 * static_cast<size_t>(t)];
-      w[t] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-    }
-    for (int t = 16; t < 64; ++t) {
-      uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-      uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-      w[t] = w[t - 16] + s0 + w[t - 7] + s1;
-    }
-    uint32_t v[8];
-    for (int i = 0; i < 8; ++i) v[i] = hash[i];
-    for (int t = 0; t < 64; ++t) {
-      uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-      uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      uint32_t t1 = v[7] + s1 + ch + k[t] + w[t];
-      uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-      uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      uint32_t t2 = s0 + maj;
-      for (int i = 7; i > 0; --i) v[i] = v[i - 1];
-      v[4] += t1;
-      v[0] = t1 + t2;
-    }
-    for (int i = 0; i < 8; ++i) hash[i] += v[i];
-  }
+  for (size_t block = 0; block < padded.size(); block += 64) textbook_compress(hash, &padded[block]);
   Bytes out;
   for (uint32_t h : hash) {
     for (int i = 3; i >= 0; --i) out.push_back(static_cast<uint8_t>(h >> (8 * i)));
   }
+  return out;
+}
+
+// RFC 2104 on the textbook hash.
+Bytes textbook_hmac(Bytes key, const Bytes& message) {
+  if (key.size() > 64) key = textbook_sha256(key);
+  key.resize(64, 0);
+  Bytes inner(64), outer(64);
+  for (size_t i = 0; i < 64; ++i) {
+    inner[i] = static_cast<uint8_t>(key[i] ^ 0x36);
+    outer[i] = static_cast<uint8_t>(key[i] ^ 0x5c);
+  }
+  inner.insert(inner.end(), message.begin(), message.end());
+  const Bytes inner_hash = textbook_sha256(inner);
+  outer.insert(outer.end(), inner_hash.begin(), inner_hash.end());
+  return textbook_sha256(outer);
+}
+
+Bytes random_bytes(std::mt19937_64& rng, size_t size) {
+  Bytes out(size);
+  for (auto& b : out) b = static_cast<uint8_t>(rng());
   return out;
 }
 
@@ -109,8 +145,7 @@ TEST(Sha256Process, MatchesTextbookOnRandomMessagesInRandomPieces) {
   std::mt19937_64 rng(0x5eed0256);
   for (int trial = 0; trial < 300; ++trial) {
     size_t size = static_cast<size_t>(rng() % 1200);
-    Bytes message(size);
-    for (auto& b : message) b = static_cast<uint8_t>(rng());
+    Bytes message = random_bytes(rng, size);
     mbedtls_sha256_context ctx;
     mbedtls_sha256_init(&ctx);
     ASSERT_EQ(mbedtls_sha256_starts(&ctx, 0), 0);
@@ -124,6 +159,68 @@ TEST(Sha256Process, MatchesTextbookOnRandomMessagesInRandomPieces) {
     ASSERT_EQ(mbedtls_sha256_finish(&ctx, out), 0);
     mbedtls_sha256_free(&ctx);
     ASSERT_EQ(Bytes(out, out + 32), textbook_sha256(message)) << "size " << size;
+  }
+}
+
+// Every length 0..300 (so every padding case: the 55/56/64-byte edges, several blocks) under
+// an empty key, short keys, a 64-byte key and keys longer than a block, which are hashed.
+TEST(Sha256Process, HmacOfEveryLengthMatchesTextbook) {
+  std::mt19937_64 rng(0x4a7c0256);
+  const mbedtls_md_info_t* sha256 = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+  const size_t key_sizes[] = {0, 1, 16, 32, 55, 63, 64, 65, 100, 200};
+  for (size_t size = 0; size <= 300; ++size) {
+    const Bytes message = random_bytes(rng, size);
+    const Bytes key = random_bytes(rng, key_sizes[size % (sizeof key_sizes / sizeof key_sizes[0])]);
+    uint8_t mac[32];
+    ASSERT_EQ(mbedtls_md_hmac(sha256, key.data(), key.size(), message.data(), message.size(), mac), 0);
+    ASSERT_EQ(Bytes(mac, mac + 32), textbook_hmac(key, message)) << "length " << size << ", key " << key.size();
+  }
+}
+
+// The block function itself on arbitrary chaining values (not only those a hash reaches):
+// the portable form built here, the hook (the vector form), and the textbook one agree.
+TEST(Sha256Process, BlockFunctionMatchesTextbookOnRandomStates) {
+  std::mt19937_64 rng(0xb10c0256);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const Bytes block = random_bytes(rng, 64);
+    uint32_t expected[8], portable[8];
+    for (int i = 0; i < 8; ++i) expected[i] = portable[i] = static_cast<uint32_t>(rng());
+    mbedtls_sha256_context ctx;
+    mbedtls_sha256_init(&ctx);
+    std::memcpy(ctx.state, expected, sizeof expected);
+    textbook_compress(expected, block.data());
+    fernet::sha256::compress(portable, block.data());
+    ASSERT_EQ(mbedtls_internal_sha256_process(&ctx, block.data()), 0);
+    for (int i = 0; i < 8; ++i) {
+      ASSERT_EQ(portable[i], expected[i]) << "trial " << trial << " word " << i;
+      ASSERT_EQ(ctx.state[i], expected[i]) << "trial " << trial << " word " << i;
+    }
+    mbedtls_sha256_free(&ctx);
+  }
+}
+
+// compress_digest (PBKDF2's block): the block a 32-byte digest makes after one 64-byte block,
+// with its fixed padding, from any chaining value; the output may overwrite the input.
+TEST(Sha256Process, DigestBlockMatchesTextbook) {
+  std::mt19937_64 rng(0xd16e0256);
+  for (int trial = 0; trial < 2000; ++trial) {
+    uint32_t iv[8], words[8], expected[8];
+    Bytes block(64, 0);
+    for (int i = 0; i < 8; ++i) {
+      iv[i] = expected[i] = static_cast<uint32_t>(rng());
+      words[i] = static_cast<uint32_t>(rng());
+      for (int j = 0; j < 4; ++j) block[4 * i + j] = static_cast<uint8_t>(words[i] >> (24 - 8 * j));
+    }
+    block[32] = 0x80;
+    block[62] = 0x03;  // 96 bytes = 768 bits
+    textbook_compress(expected, block.data());
+    uint32_t out[8];
+    fernet::sha256::compress_digest(out, iv, words);
+    fernet::sha256::compress_digest(words, iv, words);
+    for (int i = 0; i < 8; ++i) {
+      ASSERT_EQ(out[i], expected[i]) << "trial " << trial << " word " << i;
+      ASSERT_EQ(words[i], expected[i]) << "trial " << trial << " word " << i;
+    }
   }
 }
 
