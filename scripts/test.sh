@@ -65,7 +65,7 @@ if [ "$tier" = full ]; then
   # 4 s per target, 8 s for stream and kdf: seeded from tests/vectors and
   # Python, the five token and key targets reach the coverage of an 8 s run
   # within 1-3 s, stream and kdf (slower inputs) within about 6 s
-  # (CONTRIBUTING.md, "Fuzzing"). Longer campaigns: npm run fuzz -- SECONDS.
+  # (CONTRIBUTING.md, "Testing"). Longer campaigns: npm run fuzz -- SECONDS.
   background "sanitizers and fuzzing (scripts/fuzz.sh)" env \
     FUZZ_SECONDS="${FUZZ_SECONDS:-4}" FUZZ_SECONDS_STREAM="${FUZZ_SECONDS_STREAM:-8}" \
     FUZZ_SECONDS_KDF="${FUZZ_SECONDS_KDF:-8}" bash scripts/fuzz.sh
