@@ -47,20 +47,38 @@ test('keygen prints a key Python accepts', () => {
 });
 
 // Around the block size, the 1 MiB read chunk and the 3 KiB decode slice.
-test.each([0, 1, 15, 16, 17, 3071, 3072, 3073, 2 ** 20 - 1, 2 ** 20, 2 ** 20 + 1, 5 * 2 ** 20 + 3])(
-  '%i bytes: CLI -> Python and Python -> CLI', (size) => {
+describe('sizes', () => {
+  const SIZES = [0, 1, 15, 16, 17, 3071, 3072, 3073, 2 ** 20 - 1, 2 ** 20, 2 ** 20 + 1, 5 * 2 ** 20 + 3];
+  const data = new Map();
+  const encrypted = new Map();
+  let pythonStatus;
+  // The CLI encrypts every size, then one Python (one start, not twelve)
+  // decrypts every CLI token and makes its own token of every input; each
+  // test below checks its size.
+  beforeAll(() => {
     const env = { FERNET_KEY: key };
-    const data = crypto.randomBytes(size);
-    fs.writeFileSync(file('in.bin'), data);
-    expect(fernet(['encrypt', file('in.bin'), '-o', file('in.fernet')], { env }).status).toBe(0);
-    // Python decrypts the CLI's token and makes its own.
-    expect(pythonFiles(['decrypt', file('in.fernet'), file('py.out')], ['encrypt', file('in.bin'), file('py.fernet')])).toBe(0);
-    expect(fs.readFileSync(file('py.out')).equals(data)).toBe(true);
-
-    expect(fernet(['decrypt', file('py.fernet'), '-o', file('cli.out')], { env }).status).toBe(0);
-    expect(fs.readFileSync(file('cli.out')).equals(data)).toBe(true);
-    for (const f of ['in.bin', 'in.fernet', 'py.out', 'py.fernet', 'cli.out']) fs.rmSync(file(f));
+    const jobs = [];
+    for (const size of SIZES) {
+      data.set(size, crypto.randomBytes(size));
+      fs.writeFileSync(file(`in-${size}.bin`), data.get(size));
+      encrypted.set(size, fernet(['encrypt', file(`in-${size}.bin`), '-o', file(`in-${size}.fernet`)], { env }).status);
+      jobs.push(['decrypt', file(`in-${size}.fernet`), file(`py-${size}.out`)], ['encrypt', file(`in-${size}.bin`), file(`py-${size}.fernet`)]);
+    }
+    pythonStatus = pythonFiles(...jobs);
   });
+
+  test.each(SIZES)('%i bytes: CLI -> Python and Python -> CLI', (size) => {
+    const env = { FERNET_KEY: key };
+    expect(encrypted.get(size)).toBe(0);
+    // Python decrypted the CLI's token and made its own.
+    expect(pythonStatus).toBe(0);
+    expect(fs.readFileSync(file(`py-${size}.out`)).equals(data.get(size))).toBe(true);
+
+    expect(fernet(['decrypt', file(`py-${size}.fernet`), '-o', file(`cli-${size}.out`)], { env }).status).toBe(0);
+    expect(fs.readFileSync(file(`cli-${size}.out`)).equals(data.get(size))).toBe(true);
+    for (const f of ['in', 'py', 'cli']) for (const ext of ['bin', 'fernet', 'out']) fs.rmSync(file(`${f}-${size}.${ext}`), { force: true });
+  });
+});
 
 test('pipes: stdin to stdout both ways, and a trailing newline on a token is tolerated', () => {
   const env = { FERNET_KEY: key };
