@@ -17,6 +17,33 @@ let key;
 const fernet = (args, { env = {}, input } = {}) => spawnSync(process.execPath, [CLI, ...args], {
   env: { ...process.env, FERNET_KEY: '', FERNET_KEYS: '', ...env }, input, maxBuffer: 1 << 28,
 });
+// The same run, not waiting: for tables of independent cases, run a few at
+// a time (one per core) by fernetEach. Each result has spawnSync's shape.
+function fernetAsync(args, { env = {}, input } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, FERNET_KEY: '', FERNET_KEYS: '', ...env } });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) }));
+    child.stdin.on('error', () => {}); // a child that exits before reading its input
+    child.stdin.end(input);
+  });
+}
+async function fernetEach(argsList, options) {
+  const results = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < argsList.length) {
+      const i = next++;
+      results[i] = await fernetAsync(argsList[i], options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(os.availableParallelism(), 4) }, lane));
+  return results;
+}
 const file = (name) => path.join(dir, name);
 const leftovers = () => fs.readdirSync(dir).filter((f) => f.endsWith('.partial'));
 
@@ -381,9 +408,9 @@ describe('command line conventions', () => {
       fernet(['derive-key', '--salt-file', file('eq.salt'), '--password-file', file('eq.pw'), '--kdf', 'pbkdf2', '--iterations', '9']).stdout.toString().trim());
   });
 
-  test('--help, -h and help print the usage to stdout and exit 0', () => {
-    for (const args of [['--help'], ['-h'], ['help'], ['encrypt', '--help'], ['decrypt', '-h'], ['derive-key', '--help']]) {
-      const result = fernet(args);
+  test('--help, -h and help print the usage to stdout and exit 0', async () => {
+    const cases = [['--help'], ['-h'], ['help'], ['encrypt', '--help'], ['decrypt', '-h'], ['derive-key', '--help']];
+    for (const result of await fernetEach(cases)) {
       expect(result.status).toBe(0);
       expect(result.stdout.toString()).toContain('usage:');
       expect(result.stdout.toString()).toContain('derive-key');
@@ -391,7 +418,7 @@ describe('command line conventions', () => {
     }
   });
 
-  test('usage errors exit 2: unknown flags, bad --ttl, flags a command does not take', () => {
+  test('usage errors exit 2: unknown flags, bad --ttl, flags a command does not take', async () => {
     const env = { FERNET_KEY: key };
     fs.writeFileSync(file('u.txt'), 'u');
     const cases = [
@@ -403,8 +430,9 @@ describe('command line conventions', () => {
       ['encrypt', '--password-file', file('u.txt')], ['encrypt', '--force=yes'], ['encrypt', file('u.txt'), file('u.txt')],
       ['encrypt', '--key-file', file('k'), '--key-file', file('k')], [],
     ];
-    for (const args of cases) {
-      const result = fernet(args, { env });
+    const results = await fernetEach(cases, { env });
+    for (const [i, args] of cases.entries()) {
+      const result = results[i];
       expect([args, result.status]).toEqual([args, 2]);
       expect(result.stderr.toString()).toMatch(/^fernet: /);
     }
@@ -414,7 +442,7 @@ describe('command line conventions', () => {
     expect(fernet(['decrypt', file('ttl.tok'), '--ttl', '9223372036854775807'], { env }).stdout.toString()).toBe('ttl');
   });
 
-  test('no message ever repeats an argument that might be a key or password', () => {
+  test('no message ever repeats an argument that might be a key or password', async () => {
     const secret = 'SECRETsecretSECRETsecretSECRETsecretSECRET5='; // not a canonical key: every attempt fails
     const attempts = [
       ['encrypt', `--key=${secret}`, '--bogus'], ['encrypt', `--kye=${secret}`], ['encrypt', `-${secret}`],
@@ -422,8 +450,9 @@ describe('command line conventions', () => {
       ['decrypt', `--ttl=${secret}`], ['encrypt', `--kdf=${secret}`, '--salt-file', file('x.salt')],
       ['encrypt', `--iterations=${secret}`, '--salt-file', file('x.salt')], ['derive-key', `--password-file=${secret}`, '--salt-file', file('x.salt')],
     ];
-    for (const args of attempts) {
-      const result = fernet(args, { input: '' });
+    const results = await fernetEach(attempts, { input: '' });
+    for (const [i, args] of attempts.entries()) {
+      const result = results[i];
       const said = result.stderr.toString() + result.stdout.toString();
       expect([args, said.includes('SECRET') || said.includes('secret')]).toEqual([args, false]);
       expect(result.status).not.toBe(0);
