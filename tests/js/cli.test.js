@@ -235,7 +235,8 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-kdf_name, password_file, salt_file, op, src, dst = sys.argv[1:7]
+kdf_name, password_file, salt_file = sys.argv[1:4]
+jobs = sys.argv[4:]  # op, src, dst, and more such triples: one derivation serves them all
 password = open(password_file, "rb").read()
 if password.endswith(b"\\n"):
     password = password[:-2] if password.endswith(b"\\r\\n") else password[:-1]
@@ -246,14 +247,17 @@ else:
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=int(kdf_name))
 key = base64.urlsafe_b64encode(kdf.derive(password))
 f = Fernet(key)
-if op == "key":
-    print(key.decode())
-else:
-    data = open(src, "rb").read()
-    open(dst, "wb").write(f.encrypt(data) if op == "encrypt" else f.decrypt(data))`;
+for op, src, dst in zip(jobs[0::3], jobs[1::3], jobs[2::3]):
+    if op == "key":
+        print(key.decode())
+    else:
+        data = open(src, "rb").read()
+        open(dst, "wb").write(f.encrypt(data) if op == "encrypt" else f.decrypt(data))`;
 
-function pythonRecipe(executable, kdf, passwordFile, saltFile, op, src = '', dst = '') {
-  const result = spawnSync(executable, ['-c', RECIPE, String(kdf), passwordFile, saltFile, op, src, dst], { encoding: 'utf8' });
+// `jobs`: [op, src, dst] triples ('key' needs no files), done in order by one Python.
+function pythonRecipe(executable, kdf, passwordFile, saltFile, ...jobs) {
+  const triples = jobs.map(([op, src = '', dst = '']) => [op, src, dst]).flat();
+  const result = spawnSync(executable, ['-c', RECIPE, String(kdf), passwordFile, saltFile, ...triples], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout.trim();
 }
@@ -274,10 +278,11 @@ describe('passwords: the CLI and Python\'s recipes read each other\'s files', ()
     expect(enc.status).toBe(0);
     expect(enc.stderr.toString()).toContain(`created the salt file ${salt}`);
     expect(fs.readFileSync(salt)).toHaveLength(16);
-    expect(pythonRecipe(python.executable, pythonKdf, pw(), salt, 'decrypt', file('p.fernet'), file('py.out'))).toBe('');
+    // Python decrypts it, and encrypts with the same files (one derivation, as a user's script would).
+    expect(pythonRecipe(python.executable, pythonKdf, pw(), salt,
+      ['decrypt', file('p.fernet'), file('py.out')], ['encrypt', file('p.bin'), file('py.fernet')])).toBe('');
     expect(fs.readFileSync(file('py.out')).equals(data)).toBe(true);
-    // Python encrypts with the same files; the CLI decrypts.
-    pythonRecipe(python.executable, pythonKdf, pw(), salt, 'encrypt', file('p.bin'), file('py.fernet'));
+    // The CLI decrypts Python's token.
     const dec = fernet(['decrypt', file('py.fernet'), '-o', file('cli.out'), `--password-file=${pw()}`, `--salt-file=${salt}`, ...flags]);
     expect(dec.status).toBe(0);
     expect(fs.readFileSync(file('cli.out')).equals(data)).toBe(true);
@@ -288,8 +293,8 @@ describe('passwords: the CLI and Python\'s recipes read each other\'s files', ()
     const salt = file('dk.salt');
     fs.writeFileSync(salt, crypto.randomBytes(23));
     const cli = (args, env) => fernet(['derive-key', '--salt-file', salt, '--password-file', pw(), ...args], { env }).stdout.toString().trim();
-    expect(cli(['--iterations', '1000'])).toBe(pythonRecipe(executable, 1000, pw(), salt, 'key'));
-    expect(cli(['--kdf=scrypt'])).toBe(pythonRecipe(executable, 'scrypt', pw(), salt, 'key'));
+    expect(cli(['--iterations', '1000'])).toBe(pythonRecipe(executable, 1000, pw(), salt, ['key']));
+    expect(cli(['--kdf=scrypt'])).toBe(pythonRecipe(executable, 'scrypt', pw(), salt, ['key']));
     fs.rmSync(salt);
   });
 
