@@ -491,10 +491,13 @@ function sizedFile(name, bytes) {
 test('files: cancel, a clean retry after the worker fails to load, and another file chosen mid-job', async () => {
   const [{ key }] = runPython(python.executable, [{ op: 'generate_key' }]);
   await useKey(key);
-  const big = bigFile('big-60.bin', 60);
+  // The 300 MB file (the 300 MB test below reuses it): the job must still be
+  // running after axe and a screenshot, when the test cancels it, and under
+  // load a 60 MB job could end first, leaving nothing to cancel.
+  const big = bigFile('big-300.bin', 300);
 
   // Cancel: the job stops, focus stays where it was, nothing is offered.
-  await chooseFile(page, 'big-60.bin', big);
+  await chooseFile(page, 'big-300.bin', big);
   await page.focus('#encrypt-file');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('file-progress').value > 0);
@@ -504,7 +507,7 @@ test('files: cancel, a clean retry after the worker fails to load, and another f
   await page.locator('#files-title').locator('xpath=..').screenshot({ path: path.join(ARTIFACTS, 'demo-file-job-desktop.png') });
   await page.focus('#cancel-file');
   await fileJob(() => page.keyboard.press('Enter'));
-  await expect(message('file-message')).resolves.toBe('Cancelled encrypting big-60.bin; nothing was saved.');
+  await expect(message('file-message')).resolves.toBe('Cancelled encrypting big-300.bin; nothing was saved.');
   await expect(page.evaluate(() => document.activeElement.id)).resolves.toBe('cancel-file');
   await expect(page.getAttribute('#cancel-file', 'aria-disabled')).resolves.toBe('true');
   await expect(page.isHidden('#download')).resolves.toBe(true);
@@ -526,13 +529,13 @@ test('files: cancel, a clean retry after the worker fails to load, and another f
   expect(Buffer.from(result.data, 'base64').equals(small)).toBe(true);
 
   // Another file chosen while a job runs: the job is cancelled, not finished.
-  await chooseFile(page, 'big-60.bin', big);
+  await chooseFile(page, 'big-300.bin', big);
   await page.click('#encrypt-file');
   await page.waitForFunction(() => document.getElementById('file-progress').value > 0);
   await chooseFile(page, 'other.txt', Buffer.from('other'));
-  await expect(message('file-message')).resolves.toBe('Cancelled the job on big-60.bin. Selected other.txt (5 bytes).');
+  await expect(message('file-message')).resolves.toBe('Cancelled the job on big-300.bin. Selected other.txt (5 bytes).');
   await page.waitForFunction(() => document.getElementById('encrypt-file').getAttribute('aria-disabled') === 'false');
-  await expect(message('file-message')).resolves.toBe('Cancelled the job on big-60.bin. Selected other.txt (5 bytes).');
+  await expect(message('file-message')).resolves.toBe('Cancelled the job on big-300.bin. Selected other.txt (5 bytes).');
   await fileJob(() => page.click('#encrypt-file'));
   await expect(message('file-message')).resolves.toBe('Encrypted other.txt: 100 bytes, saved as other.txt.fernet.');
 });
