@@ -34,6 +34,10 @@ module.exports = {
   // that needs it (tests/js/helpers/packed.js) and removed at the end.
   globalSetup: '<rootDir>/tests/js/helpers/global-setup.js',
   globalTeardown: '<rootDir>/tests/js/helpers/global-teardown.js',
+  // The longest suites start first, even without Jest's timing cache (CI).
+  testSequencer: '<rootDir>/tests/js/helpers/sequencer.js',
+  // Each suite's Python interpreters (helpers/python.js) end with the suite.
+  setupFilesAfterEnv: ['<rootDir>/tests/js/helpers/setup-suite.js'],
   // Most suites wait on child processes (Python, Chromium, builds): two
   // workers overlap those waits even on a 2-core machine.
   maxWorkers: 2,

@@ -7,11 +7,14 @@
 #
 #   npm run fuzz -- 3600                       # a long campaign: 3600 s per target
 #   bash scripts/fuzz.sh 600 decrypt key       # only these targets, 600 s each
-#   FUZZ_SECONDS=8 bash scripts/fuzz.sh        # as npm test runs it (scripts/test.sh)
+#   FUZZ_SECONDS=4 FUZZ_SECONDS_KEY=8 FUZZ_SECONDS_KDF=8 FUZZ_SECONDS_STREAM=12 bash scripts/fuzz.sh
+#                                              # as npm test runs it (scripts/test.sh)
 #   build-fuzz/fuzz_decrypt build-fuzz/findings/crash-...   # replay a finding
 #
 # The compiler is CC/CXX when they name clang (libFuzzer is clang's), otherwise
 # the first clang pair on PATH (clang, then clang-19 ... clang-14).
+# FUZZ_SECONDS_<TARGET> (e.g. FUZZ_SECONDS_STREAM) overrides the seconds for
+# one target; the targets given the most time start first.
 # Seeds are written fresh from the official vectors in tests/vectors/ and from
 # tokens Python's cryptography makes on the spot (fuzz/seeds.py).
 set -euo pipefail
@@ -43,9 +46,11 @@ export CC CXX
 echo "== native core under ASan+UBSan ($CXX), and libFuzzer ($seconds s per target)"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DFERNET_FUZZ=ON >/dev/null
-cmake --build "$build" --parallel >/dev/null
+# One job per core: a bare --parallel lets make start every job at once.
+jobs=${CMAKE_BUILD_PARALLEL_LEVEL:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)}
+cmake --build "$build" --parallel "$jobs" >/dev/null
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir "$build" --output-on-failure --parallel 2 >"$build/ctest.log" 2>&1 ||
+  ctest --test-dir "$build" --output-on-failure --parallel "$jobs" >"$build/ctest.log" 2>&1 ||
   { cat "$build/ctest.log"; exit 1; }
 tail -n 3 "$build/ctest.log"
 
@@ -64,29 +69,50 @@ rm -rf "$build/corpus" "$build/findings"
 mkdir -p "$build/findings"
 python3 fuzz/seeds.py "$build/corpus" tests/vectors
 
+# This target's seconds: FUZZ_SECONDS_<NAME> if set, else the common value.
+seconds_for() {
+  local var
+  var=FUZZ_SECONDS_$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')
+  echo "${!var:-$seconds}"
+}
+
 run_target() {
   local name=$1
   mkdir -p "$build/corpus/$name"
-  "$build/fuzz_$name" "$build/corpus/$name" -max_total_time="$seconds" -max_len=4096 \
+  "$build/fuzz_$name" "$build/corpus/$name" -max_total_time="$(seconds_for "$name")" -max_len=4096 \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/findings/$name-" >"$build/fuzz_$name.log" 2>&1
 }
 
+# Two at a time (one per core), longest first, and a target starts as soon as
+# either lane is free (bash 3.2, macOS's, has no wait -n: the lanes are polled).
+order=$(for name in "${targets[@]}"; do echo "$(seconds_for "$name") $name"; done | sort -k1,1nr -s | cut -d' ' -f2)
+for name in $order; do
+  [ -x "$build/fuzz_$name" ] || { echo "fuzz: no target fuzz_$name" >&2; exit 1; }
+done
 failed=()
 running=()
-for name in "${targets[@]}"; do
-  [ -x "$build/fuzz_$name" ] || { echo "fuzz: no target fuzz_$name" >&2; exit 1; }
+# Waits until fewer than $1 targets are running, collecting the ones that ended.
+settle() {
+  local entry still
+  while [ ${#running[@]} -ge "$1" ]; do
+    still=()
+    for entry in "${running[@]}"; do
+      if kill -0 "${entry%%:*}" 2>/dev/null; then still+=("$entry"); else wait "${entry%%:*}" || failed+=("${entry#*:}"); fi
+    done
+    running=(${still[@]+"${still[@]}"})
+    if [ ${#running[@]} -ge "$1" ]; then sleep 0.2; fi
+  done
+}
+for name in $order; do
+  settle 2
   run_target "$name" & running+=("$!:$name")
-  if [ ${#running[@]} -ge 2 ]; then
-    entry=${running[0]}; running=(${running[@]:1})
-    wait "${entry%%:*}" || failed+=("${entry#*:}")
-  fi
 done
-for entry in ${running[@]+"${running[@]}"}; do wait "${entry%%:*}" || failed+=("${entry#*:}"); done
+settle 1
 
 for name in "${targets[@]}"; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build/fuzz_$name.log" | grep -o '[0-9]*$' || true)
-  echo "fuzz_$name: ${runs:-?} inputs in ${seconds} s, corpus $(ls "$build/corpus/$name" | wc -l)"
+  echo "fuzz_$name: ${runs:-?} inputs in $(seconds_for "$name") s, corpus $(ls "$build/corpus/$name" | wc -l)"
 done
 if [ ${#failed[@]} -gt 0 ]; then
   for name in "${failed[@]}"; do

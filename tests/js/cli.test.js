@@ -17,6 +17,33 @@ let key;
 const fernet = (args, { env = {}, input } = {}) => spawnSync(process.execPath, [CLI, ...args], {
   env: { ...process.env, FERNET_KEY: '', FERNET_KEYS: '', ...env }, input, maxBuffer: 1 << 28,
 });
+// The same run, not waiting: for tables of independent cases, run a few at
+// a time (one per core) by fernetEach. Each result has spawnSync's shape.
+function fernetAsync(args, { env = {}, input } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, FERNET_KEY: '', FERNET_KEYS: '', ...env } });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) }));
+    child.stdin.on('error', () => {}); // a child that exits before reading its input
+    child.stdin.end(input);
+  });
+}
+async function fernetEach(argsList, options) {
+  const results = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < argsList.length) {
+      const i = next++;
+      results[i] = await fernetAsync(argsList[i], options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(os.availableParallelism(), 4) }, lane));
+  return results;
+}
 const file = (name) => path.join(dir, name);
 const leftovers = () => fs.readdirSync(dir).filter((f) => f.endsWith('.partial'));
 
@@ -47,20 +74,38 @@ test('keygen prints a key Python accepts', () => {
 });
 
 // Around the block size, the 1 MiB read chunk and the 3 KiB decode slice.
-test.each([0, 1, 15, 16, 17, 3071, 3072, 3073, 2 ** 20 - 1, 2 ** 20, 2 ** 20 + 1, 5 * 2 ** 20 + 3])(
-  '%i bytes: CLI -> Python and Python -> CLI', (size) => {
+describe('sizes', () => {
+  const SIZES = [0, 1, 15, 16, 17, 3071, 3072, 3073, 2 ** 20 - 1, 2 ** 20, 2 ** 20 + 1, 5 * 2 ** 20 + 3];
+  const data = new Map();
+  const encrypted = new Map();
+  let pythonStatus;
+  // The CLI encrypts every size, then one Python (one start, not twelve)
+  // decrypts every CLI token and makes its own token of every input; each
+  // test below checks its size.
+  beforeAll(() => {
     const env = { FERNET_KEY: key };
-    const data = crypto.randomBytes(size);
-    fs.writeFileSync(file('in.bin'), data);
-    expect(fernet(['encrypt', file('in.bin'), '-o', file('in.fernet')], { env }).status).toBe(0);
-    // Python decrypts the CLI's token and makes its own.
-    expect(pythonFiles(['decrypt', file('in.fernet'), file('py.out')], ['encrypt', file('in.bin'), file('py.fernet')])).toBe(0);
-    expect(fs.readFileSync(file('py.out')).equals(data)).toBe(true);
-
-    expect(fernet(['decrypt', file('py.fernet'), '-o', file('cli.out')], { env }).status).toBe(0);
-    expect(fs.readFileSync(file('cli.out')).equals(data)).toBe(true);
-    for (const f of ['in.bin', 'in.fernet', 'py.out', 'py.fernet', 'cli.out']) fs.rmSync(file(f));
+    const jobs = [];
+    for (const size of SIZES) {
+      data.set(size, crypto.randomBytes(size));
+      fs.writeFileSync(file(`in-${size}.bin`), data.get(size));
+      encrypted.set(size, fernet(['encrypt', file(`in-${size}.bin`), '-o', file(`in-${size}.fernet`)], { env }).status);
+      jobs.push(['decrypt', file(`in-${size}.fernet`), file(`py-${size}.out`)], ['encrypt', file(`in-${size}.bin`), file(`py-${size}.fernet`)]);
+    }
+    pythonStatus = pythonFiles(...jobs);
   });
+
+  test.each(SIZES)('%i bytes: CLI -> Python and Python -> CLI', (size) => {
+    const env = { FERNET_KEY: key };
+    expect(encrypted.get(size)).toBe(0);
+    // Python decrypted the CLI's token and made its own.
+    expect(pythonStatus).toBe(0);
+    expect(fs.readFileSync(file(`py-${size}.out`)).equals(data.get(size))).toBe(true);
+
+    expect(fernet(['decrypt', file(`py-${size}.fernet`), '-o', file(`cli-${size}.out`)], { env }).status).toBe(0);
+    expect(fs.readFileSync(file(`cli-${size}.out`)).equals(data.get(size))).toBe(true);
+    for (const f of ['in', 'py', 'cli']) for (const ext of ['bin', 'fernet', 'out']) fs.rmSync(file(`${f}-${size}.${ext}`), { force: true });
+  });
+});
 
 test('pipes: stdin to stdout both ways, and a trailing newline on a token is tolerated', () => {
   const env = { FERNET_KEY: key };
@@ -190,7 +235,8 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-kdf_name, password_file, salt_file, op, src, dst = sys.argv[1:7]
+kdf_name, password_file, salt_file = sys.argv[1:4]
+jobs = sys.argv[4:]  # op, src, dst, and more such triples: one derivation serves them all
 password = open(password_file, "rb").read()
 if password.endswith(b"\\n"):
     password = password[:-2] if password.endswith(b"\\r\\n") else password[:-1]
@@ -201,14 +247,17 @@ else:
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=int(kdf_name))
 key = base64.urlsafe_b64encode(kdf.derive(password))
 f = Fernet(key)
-if op == "key":
-    print(key.decode())
-else:
-    data = open(src, "rb").read()
-    open(dst, "wb").write(f.encrypt(data) if op == "encrypt" else f.decrypt(data))`;
+for op, src, dst in zip(jobs[0::3], jobs[1::3], jobs[2::3]):
+    if op == "key":
+        print(key.decode())
+    else:
+        data = open(src, "rb").read()
+        open(dst, "wb").write(f.encrypt(data) if op == "encrypt" else f.decrypt(data))`;
 
-function pythonRecipe(executable, kdf, passwordFile, saltFile, op, src = '', dst = '') {
-  const result = spawnSync(executable, ['-c', RECIPE, String(kdf), passwordFile, saltFile, op, src, dst], { encoding: 'utf8' });
+// `jobs`: [op, src, dst] triples ('key' needs no files), done in order by one Python.
+function pythonRecipe(executable, kdf, passwordFile, saltFile, ...jobs) {
+  const triples = jobs.map(([op, src = '', dst = '']) => [op, src, dst]).flat();
+  const result = spawnSync(executable, ['-c', RECIPE, String(kdf), passwordFile, saltFile, ...triples], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout.trim();
 }
@@ -229,10 +278,11 @@ describe('passwords: the CLI and Python\'s recipes read each other\'s files', ()
     expect(enc.status).toBe(0);
     expect(enc.stderr.toString()).toContain(`created the salt file ${salt}`);
     expect(fs.readFileSync(salt)).toHaveLength(16);
-    expect(pythonRecipe(python.executable, pythonKdf, pw(), salt, 'decrypt', file('p.fernet'), file('py.out'))).toBe('');
+    // Python decrypts it, and encrypts with the same files (one derivation, as a user's script would).
+    expect(pythonRecipe(python.executable, pythonKdf, pw(), salt,
+      ['decrypt', file('p.fernet'), file('py.out')], ['encrypt', file('p.bin'), file('py.fernet')])).toBe('');
     expect(fs.readFileSync(file('py.out')).equals(data)).toBe(true);
-    // Python encrypts with the same files; the CLI decrypts.
-    pythonRecipe(python.executable, pythonKdf, pw(), salt, 'encrypt', file('p.bin'), file('py.fernet'));
+    // The CLI decrypts Python's token.
     const dec = fernet(['decrypt', file('py.fernet'), '-o', file('cli.out'), `--password-file=${pw()}`, `--salt-file=${salt}`, ...flags]);
     expect(dec.status).toBe(0);
     expect(fs.readFileSync(file('cli.out')).equals(data)).toBe(true);
@@ -243,8 +293,8 @@ describe('passwords: the CLI and Python\'s recipes read each other\'s files', ()
     const salt = file('dk.salt');
     fs.writeFileSync(salt, crypto.randomBytes(23));
     const cli = (args, env) => fernet(['derive-key', '--salt-file', salt, '--password-file', pw(), ...args], { env }).stdout.toString().trim();
-    expect(cli(['--iterations', '1000'])).toBe(pythonRecipe(executable, 1000, pw(), salt, 'key'));
-    expect(cli(['--kdf=scrypt'])).toBe(pythonRecipe(executable, 'scrypt', pw(), salt, 'key'));
+    expect(cli(['--iterations', '1000'])).toBe(pythonRecipe(executable, 1000, pw(), salt, ['key']));
+    expect(cli(['--kdf=scrypt'])).toBe(pythonRecipe(executable, 'scrypt', pw(), salt, ['key']));
     fs.rmSync(salt);
   });
 
@@ -363,9 +413,9 @@ describe('command line conventions', () => {
       fernet(['derive-key', '--salt-file', file('eq.salt'), '--password-file', file('eq.pw'), '--kdf', 'pbkdf2', '--iterations', '9']).stdout.toString().trim());
   });
 
-  test('--help, -h and help print the usage to stdout and exit 0', () => {
-    for (const args of [['--help'], ['-h'], ['help'], ['encrypt', '--help'], ['decrypt', '-h'], ['derive-key', '--help']]) {
-      const result = fernet(args);
+  test('--help, -h and help print the usage to stdout and exit 0', async () => {
+    const cases = [['--help'], ['-h'], ['help'], ['encrypt', '--help'], ['decrypt', '-h'], ['derive-key', '--help']];
+    for (const result of await fernetEach(cases)) {
       expect(result.status).toBe(0);
       expect(result.stdout.toString()).toContain('usage:');
       expect(result.stdout.toString()).toContain('derive-key');
@@ -373,7 +423,7 @@ describe('command line conventions', () => {
     }
   });
 
-  test('usage errors exit 2: unknown flags, bad --ttl, flags a command does not take', () => {
+  test('usage errors exit 2: unknown flags, bad --ttl, flags a command does not take', async () => {
     const env = { FERNET_KEY: key };
     fs.writeFileSync(file('u.txt'), 'u');
     const cases = [
@@ -385,8 +435,9 @@ describe('command line conventions', () => {
       ['encrypt', '--password-file', file('u.txt')], ['encrypt', '--force=yes'], ['encrypt', file('u.txt'), file('u.txt')],
       ['encrypt', '--key-file', file('k'), '--key-file', file('k')], [],
     ];
-    for (const args of cases) {
-      const result = fernet(args, { env });
+    const results = await fernetEach(cases, { env });
+    for (const [i, args] of cases.entries()) {
+      const result = results[i];
       expect([args, result.status]).toEqual([args, 2]);
       expect(result.stderr.toString()).toMatch(/^fernet: /);
     }
@@ -396,7 +447,7 @@ describe('command line conventions', () => {
     expect(fernet(['decrypt', file('ttl.tok'), '--ttl', '9223372036854775807'], { env }).stdout.toString()).toBe('ttl');
   });
 
-  test('no message ever repeats an argument that might be a key or password', () => {
+  test('no message ever repeats an argument that might be a key or password', async () => {
     const secret = 'SECRETsecretSECRETsecretSECRETsecretSECRET5='; // not a canonical key: every attempt fails
     const attempts = [
       ['encrypt', `--key=${secret}`, '--bogus'], ['encrypt', `--kye=${secret}`], ['encrypt', `-${secret}`],
@@ -404,8 +455,9 @@ describe('command line conventions', () => {
       ['decrypt', `--ttl=${secret}`], ['encrypt', `--kdf=${secret}`, '--salt-file', file('x.salt')],
       ['encrypt', `--iterations=${secret}`, '--salt-file', file('x.salt')], ['derive-key', `--password-file=${secret}`, '--salt-file', file('x.salt')],
     ];
-    for (const args of attempts) {
-      const result = fernet(args, { input: '' });
+    const results = await fernetEach(attempts, { input: '' });
+    for (const [i, args] of attempts.entries()) {
+      const result = results[i];
       const said = result.stderr.toString() + result.stdout.toString();
       expect([args, said.includes('SECRET') || said.includes('secret')]).toEqual([args, false]);
       expect(result.status).not.toBe(0);

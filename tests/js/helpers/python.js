@@ -1,8 +1,9 @@
 // Runs Python's cryptography.fernet (tests/python/oracle.py) on a batch of
 // requests. Both interpreters the project tests against are found here:
 // Debian's /usr/bin/python3 (cryptography 38) and the python3 on PATH (48).
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const path = require('node:path');
+const { MessageChannel, Worker, receiveMessageOnPort } = require('node:worker_threads');
 
 const ORACLE = path.join(__dirname, '..', '..', 'python', 'oracle.py');
 
@@ -12,16 +13,52 @@ function toJson(value) {
     .replace(/"@bigint:(-?\d+)"/g, '$1');
 }
 
-function runPython(executable, requests) {
-  const result = spawnSync(executable, [ORACLE], {
-    input: toJson(requests),
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
+// The oracle kept running, one request batch per line, for suites that ask
+// Python many small questions: each interpreter starts once.
+const SESSION = `import io, sys
+sys.path.insert(0, sys.argv[1])
+import oracle
+for line in sys.stdin:
+    sys.stdin = io.StringIO(line)
+    oracle.main()
+    sys.stdout.write("\\n")
+    sys.stdout.flush()`;
+
+// runPython's interpreters live in a worker thread (python-worker.js) for the
+// whole suite; runPython waits for its answer, so it stays synchronous. The
+// suite's end closes them (close(), called from helpers/setup-suite.js).
+let oracles = null;
+const WAIT_MS = 10 * 60 * 1000; // far beyond any batch; the suite's own timeout ends it first
+
+function oracleThread() {
+  if (oracles !== null) return oracles;
+  const { port1, port2 } = new MessageChannel();
+  const signal = new SharedArrayBuffer(4);
+  const worker = new Worker(path.join(__dirname, 'python-worker.js'), {
+    workerData: { port: port2, signal, oracleDir: path.dirname(ORACLE), session: SESSION },
+    transferList: [port2],
   });
-  if (result.status !== 0) {
-    throw new Error(`${executable} ${ORACLE} failed (${result.status}): ${result.stderr}`);
-  }
-  return JSON.parse(result.stdout);
+  worker.unref();
+  oracles = { worker, port: port1, flag: new Int32Array(signal) };
+  return oracles;
+}
+
+function runPython(executable, requests) {
+  const { port, flag } = oracleThread();
+  Atomics.store(flag, 0, 0);
+  port.postMessage({ executable, requests: toJson(requests) });
+  if (Atomics.wait(flag, 0, 0, WAIT_MS) === 'timed-out') throw new Error(`${executable} ${ORACLE}: no answer in ${WAIT_MS} ms`);
+  const { message } = receiveMessageOnPort(port);
+  if (!message.ok) throw new Error(message.error);
+  return JSON.parse(message.reply);
+}
+
+/** Ends runPython's interpreters (each suite's end, through helpers/setup-suite.js). */
+function closePythons() {
+  if (oracles === null) return;
+  oracles.port.postMessage({ close: true });
+  oracles.port.close();
+  oracles = null;
 }
 
 // Every distinct (interpreter, cryptography version) available; at least one
@@ -42,17 +79,6 @@ function pythons() {
   if (found.length === 1) console.warn(`Interop runs against one cryptography only: ${found[0].version}`);
   return found;
 }
-
-// The oracle kept running, one request batch per line, for suites that ask
-// Python small questions in many tests: each interpreter starts once.
-const SESSION = `import io, sys
-sys.path.insert(0, sys.argv[1])
-import oracle
-for line in sys.stdin:
-    sys.stdin = io.StringIO(line)
-    oracle.main()
-    sys.stdout.write("\\n")
-    sys.stdout.flush()`;
 
 function startSession(executable) {
   const child = spawn(executable, ['-c', SESSION, path.dirname(ORACLE)], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -95,4 +121,4 @@ function pythonSessions() {
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
 const unb64 = (text) => new Uint8Array(Buffer.from(text, 'base64'));
 
-module.exports = { runPython, pythons, pythonSessions, b64, unb64 };
+module.exports = { runPython, closePythons, pythons, pythonSessions, b64, unb64 };
