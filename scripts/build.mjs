@@ -13,6 +13,7 @@
 // `--if-needed` does nothing when dist/ is newer than every input.
 // It never installs anything: missing tools or mbedTLS sources are reported and
 // the build fails (`npm run setup` installs them on Debian/Ubuntu).
+import { availableParallelism } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -67,7 +68,8 @@ function buildWasm() {
     ? { NODE_PATH: [process.env.NODE_PATH, '/usr/share/nodejs'].filter(Boolean).join(':') }
     : {};
   run('emcmake', ['cmake', '-S', '.', '-B', wasmBuild, '-DCMAKE_BUILD_TYPE=Release'], env);
-  run('cmake', ['--build', wasmBuild, '--parallel'], env);
+  // One job per core: a bare --parallel lets make start every job at once.
+  run('cmake', ['--build', wasmBuild, '--parallel', String(availableParallelism())], env);
   // The wasm travels inside the JS, so that every bundler, runtime and plain
   // <script type="module"> finds it with no configuration: as a string whose
   // characters are its bytes (U+0000..U+00FF), written in ASCII with escapes.
