@@ -259,7 +259,7 @@ FERNET_SHA256_INLINE void sixteen_rounds(uint32_t (&v)[8], uint32_t& bc, int t, 
 // kUnrolled: all 64 rounds written out, which lets the compiler fold constant message words
 // into the round constants (compress_digest: PBKDF2 measured 7% faster so). Otherwise the
 // first 48 rounds are a loop of 16, half the code for 1.5-2% of speed (compress: one copy
-// for every hash; the shipped bundle carries the wasm as base64, where code size counts).
+// for every hash; the shipped bundle carries the wasm inline, where code size counts).
 template <bool kUnrolled>
 FERNET_SHA256_INLINE void rounds(uint32_t (&v)[8], V x0, V x1, V x2, V x3) {
   uint32_t bc = v[1] ^ v[2];
