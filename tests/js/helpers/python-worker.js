@@ -6,6 +6,7 @@
 // (Atomics.wait), so that runPython stays synchronous for its callers.
 const { spawn } = require('node:child_process');
 const { workerData } = require('node:worker_threads');
+const { onStdoutLines } = require('./lines');
 
 const { port, signal, oracleDir, session } = workerData;
 const flag = new Int32Array(signal);
@@ -21,16 +22,7 @@ function reply(message) {
 function start(executable) {
   const child = spawn(executable, ['-c', session, oracleDir], { stdio: ['pipe', 'pipe', 'pipe'] });
   const entry = { child, waiting: [], stderr: '' };
-  let buffered = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk) => {
-    buffered += chunk;
-    for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      entry.waiting.shift()({ ok: true, reply: line });
-    }
-  });
+  onStdoutLines(child, (line) => entry.waiting.shift()({ ok: true, reply: line }));
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => { entry.stderr += chunk; });
   const ended = (why) => {

@@ -2,6 +2,7 @@
 // requests. Both interpreters the project tests against are found here:
 // Debian's /usr/bin/python3 (cryptography 38) and the python3 on PATH (48).
 const { spawn } = require('node:child_process');
+const { onStdoutLines } = require('./lines');
 const path = require('node:path');
 const { MessageChannel, Worker, receiveMessageOnPort } = require('node:worker_threads');
 
@@ -83,16 +84,7 @@ function pythons() {
 function startSession(executable) {
   const child = spawn(executable, ['-c', SESSION, path.dirname(ORACLE)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = [];
-  let buffered = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk) => {
-    buffered += chunk;
-    for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      waiting.shift().resolve(JSON.parse(line));
-    }
-  });
+  onStdoutLines(child, (line) => waiting.shift().resolve(JSON.parse(line)));
   child.on('exit', (code) => {
     for (const { reject } of waiting.splice(0)) reject(new Error(`${executable} oracle session exited (${code})`));
   });
