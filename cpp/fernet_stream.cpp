@@ -140,7 +140,7 @@ Status TokenReader::start(const Key* keys, size_t key_count, const Freshness* fr
   failed_ = false;
   const bool decrypt = decrypt_index != kNoDecryption;
   if (key_count == 0 || (decrypt && decrypt_index >= key_count)) return Status::kInvalidKey;
-  if (key_count > SIZE_MAX / sizeof(Key)) return Status::kOutOfMemory;
+  if (key_count > SIZE_MAX / sizeof(Hmac) || key_count > SIZE_MAX / sizeof(Key)) return Status::kOutOfMemory;
   hmac_ = static_cast<Hmac*>(secure_alloc(key_count * sizeof(Hmac)));
   if (hmac_ == nullptr) return Status::kOutOfMemory;
   key_count_ = key_count;
