@@ -5,7 +5,7 @@
 import createFernetCore from '../build-wasm/fernet_core.mjs';
 import { defaultWasm } from '../build-wasm/fernet_core_wasm.mjs';
 import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
-import { NativeUint8Array, NativeUint32Array, encodeInto, setBytes, wipe } from './intrinsics.mjs';
+import { NativeUint8Array, NativeUint32Array, decodeStrict, encodeInto, setBytes, wipe } from './intrinsics.mjs';
 
 const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
 // A module whose one function returns i8x16.swizzle(splat 0, splat 0): the
@@ -178,6 +178,14 @@ export function readBytes(start, size) {
 export function readAscii(start, size) {
   return decodeAsciiView(new NativeUint8Array(memory.buffer, start, size));
 }
+/** Strict UTF-8 text, decoded straight from wasm memory (no copy of the bytes). */
+export function readText(start, size) {
+  try {
+    return decodeStrict(new NativeUint8Array(memory.buffer, start, size));
+  } catch {
+    throw new TypeError('the decrypted message is not valid UTF-8; use decrypt() for binary data');
+  }
+}
 const asciiDecoder = new TextDecoder();
 const decodeAsciiView = asciiDecoder.decode.bind(asciiDecoder);
 
@@ -247,14 +255,16 @@ export function call(operation, request, read, ...numbers) {
     outputSize = fieldView[k.FIELD_OUTPUT_SIZE];
     return read(output, outputSize);
   } finally {
-    if (used !== 0 || outputSize !== 0) {
-      refreshViews();
+    refreshViews();
+    if (fieldView[k.FIELD_CAPACITY] > KEEP_CAPACITY || outputSize > KEEP_CAPACITY) {
+      // Frees the exchange area and the result, wiping both whole.
+      c.release();
+    } else if (used !== 0 || outputSize !== 0) {
       const base = fieldView[k.FIELD_DATA];
       const capacity = fieldView[k.FIELD_CAPACITY];
       wipe(heap, base, base + (used < capacity ? used : capacity));
       wipe(heap, output, output + outputSize);
     }
-    if (fieldView[k.FIELD_CAPACITY] > KEEP_CAPACITY || outputSize > KEEP_CAPACITY) c.release();
     busy = false;
   }
 }

@@ -1,8 +1,8 @@
 // The API classes: Fernet and MultiFernet, as Python's cryptography.fernet,
 // over one implementation (KeyRing) that holds the raw keys out of reach.
 import * as args from './args.mjs';
-import { call, readAscii, readBytes, readTimestamp } from './core.mjs';
-import { NativeUint8Array, decodeStrict, setBytes, wipe } from './intrinsics.mjs';
+import { call, readAscii, readBytes, readText, readTimestamp } from './core.mjs';
+import { NativeUint8Array, setBytes, wipe } from './intrinsics.mjs';
 import { deriveKey } from './kdf.mjs';
 import { randomIv, randomKey } from './random.mjs';
 import { Encryptor, decryptStream, encryptStream, now, verify } from './streams.mjs';
@@ -26,10 +26,11 @@ class KeyRing {
     }
   }
 
-  decrypt(token, ttl, currentTime) {
+  /** The plaintext as `read` takes it out of wasm memory (bytes unless told otherwise). */
+  decrypt(token, ttl, currentTime, read = readBytes) {
     const checked = args.ttl(ttl);
     const time = checked === null ? 0 : args.seconds(currentTime, 'currentTime');
-    return call('decrypt', { keys: this.keys, input: args.token(token), ascii: true, ttl: checked, time }, readBytes);
+    return call('decrypt', { keys: this.keys, input: args.token(token), ascii: true, ttl: checked, time }, read);
   }
 
   extractTimestamp(token) {
@@ -60,16 +61,6 @@ function requireTtl(ttl) {
   if (ttl === undefined || ttl === null) throw new TypeError('decryptAtTime() can only be used with a non-null ttl');
 }
 
-function decodeText(bytes) {
-  try {
-    return decodeStrict(bytes);
-  } catch {
-    throw new TypeError('the decrypted message is not valid UTF-8; use decrypt() for binary data');
-  } finally {
-    wipe(bytes);
-  }
-}
-
 // What Fernet and MultiFernet share (MultiFernet encrypts with its first key),
 // written once and set on both prototypes below.
 class FernetMethods {
@@ -92,7 +83,7 @@ class FernetMethods {
 
   /** decrypt(), then strict UTF-8 decoding (invalid UTF-8 throws TypeError). */
   decryptToString(token, ttl) {
-    return decodeText(this.decrypt(token, ttl));
+    return ringOf(this).decrypt(token, ttl, now(), readText);
   }
 
   extractTimestamp(token) {
