@@ -4,6 +4,7 @@
 #include "fernet.h"
 
 #include <cstring>
+#include <initializer_list>
 
 #include "base64url.h"
 #include "fernet_internal.h"
@@ -105,28 +106,36 @@ void sha256_resume(mbedtls_sha256_context& sha, const uint32_t state[8]) {
   sha.total[1] = 0;
 }
 
-// RFC 2104: SHA-256's state after the signing key, zero-padded to a block, XOR `pad`.
-bool padded_key_state(const uint8_t raw[kKeySize], uint8_t pad, uint32_t state[8]) {
-  uint8_t block[kHmacBlockSize];
-  std::memset(block, pad, sizeof block);
-  for (size_t i = 0; i < kKeyHalfSize; ++i) block[i] ^= signing_key(raw)[i];
-  mbedtls_sha256_context sha;
-  mbedtls_sha256_init(&sha);
-  const bool ok = mbedtls_sha256_starts(&sha, 0) == 0 &&
-                  mbedtls_sha256_update(&sha, block, sizeof block) == 0;
-  std::memcpy(state, sha.state, sizeof sha.state);
-  mbedtls_sha256_free(&sha);
-  secure_zero(block, sizeof block);
-  return ok;
-}
-
 }  // namespace
 
 namespace internal {
 
-void hmac_start(Hmac& hmac, const Key& key) {
-  sha256_resume(hmac.inner, key.hmac_inner);
-  std::memcpy(hmac.outer, key.hmac_outer, sizeof hmac.outer);
+Status hmac_key_states(const uint8_t* key, size_t key_size, uint32_t inner[8], uint32_t outer[8]) {
+  uint8_t block[kHmacBlockSize] = {};
+  bool ok = true;
+  if (key_size > kHmacBlockSize) {
+    ok = mbedtls_sha256(key, key_size, block, 0) == 0;
+  } else if (key_size != 0) {
+    std::memcpy(block, key, key_size);
+  }
+  uint8_t padded[kHmacBlockSize];
+  mbedtls_sha256_context sha;
+  for (const uint8_t pad : {uint8_t{0x36}, uint8_t{0x5c}}) {
+    for (size_t i = 0; i < kHmacBlockSize; ++i) padded[i] = static_cast<uint8_t>(block[i] ^ pad);
+    mbedtls_sha256_init(&sha);
+    ok = ok && mbedtls_sha256_starts(&sha, 0) == 0 &&
+         mbedtls_sha256_update(&sha, padded, sizeof padded) == 0;
+    std::memcpy(pad == 0x36 ? inner : outer, sha.state, sizeof sha.state);
+    mbedtls_sha256_free(&sha);
+  }
+  secure_zero(block, sizeof block);
+  secure_zero(padded, sizeof padded);
+  return ok ? Status::kOk : Status::kOutOfMemory;
+}
+
+void hmac_start(Hmac& hmac, const uint32_t inner[8], const uint32_t outer[8]) {
+  sha256_resume(hmac.inner, inner);
+  std::memcpy(hmac.outer, outer, sizeof hmac.outer);
 }
 
 Status hmac_update(Hmac& hmac, const uint8_t* data, size_t size) {
@@ -196,11 +205,10 @@ Status final_padding_valid(const Key& key, const uint8_t previous[kBlockSize],
 
 Status prepare_key(const uint8_t raw[kKeySize], Key& key) {
   std::memcpy(key.raw, raw, kKeySize);
-  if (!padded_key_state(raw, 0x36, key.hmac_inner) || !padded_key_state(raw, 0x5c, key.hmac_outer)) {
-    secure_zero(&key, sizeof key);
-    return Status::kOutOfMemory;
-  }
-  return Status::kOk;
+  const Status status =
+      internal::hmac_key_states(signing_key(raw), kKeyHalfSize, key.hmac_inner, key.hmac_outer);
+  if (status != Status::kOk) secure_zero(&key, sizeof key);
+  return status;
 }
 
 Status parse_key(const uint8_t* text, size_t text_size, Key& key) {

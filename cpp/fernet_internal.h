@@ -108,7 +108,12 @@ struct Hmac {
   mbedtls_sha256_context inner;  // SHA-256(signing key ^ ipad || data so far)
   uint32_t outer[8];
 };
-void hmac_start(Hmac& hmac, const Key& key);
+// RFC 2104's key schedule, the one place HMAC keys are prepared (Fernet keys in
+// prepare_key, passwords in kdf.cpp): the SHA-256 states after the key (hashed
+// first when longer than a block), zero-padded to a block, XOR ipad and XOR opad.
+Status hmac_key_states(const uint8_t* key, size_t key_size, uint32_t inner[8], uint32_t outer[8]);
+void hmac_start(Hmac& hmac, const uint32_t inner[8], const uint32_t outer[8]);
+inline void hmac_start(Hmac& hmac, const Key& key) { hmac_start(hmac, key.hmac_inner, key.hmac_outer); }
 Status hmac_update(Hmac& hmac, const uint8_t* data, size_t size);
 // Writes the MAC and wipes `hmac`.
 Status hmac_finish(Hmac& hmac, uint8_t mac[kHmacSize]);

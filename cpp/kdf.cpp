@@ -1,29 +1,25 @@
 // PBKDF2-HMAC-SHA256 and scrypt; see kdf.h.
 //
 // PBKDF2 spends all its time in SHA-256 compressions, two per iteration. The
-// HMAC key's inner and outer pad blocks are hashed once per password (by
-// mbedTLS); U1 (the salt has any length) goes through mbedTLS's general
-// interface. Every later iteration is HMAC of a 32-byte digest: two one-block
-// messages whose last eight words are fixed padding, resumed from the two
-// saved chaining values. That loop is sha256::compress_digest twice
+// HMAC key's inner and outer pad blocks are hashed once per password
+// (internal::hmac_key_states); U1 (the salt has any length) goes through the
+// core's general HMAC (internal::hmac_*). Every later iteration is HMAC of a
+// 32-byte digest: two one-block messages whose last eight words are fixed
+// padding, resumed from the two saved chaining values. That loop is sha256::compress_digest twice
 // (cpp/sha256_block.h), with U, T and both chaining values in local
 // variables: no mbedTLS call and no memory traffic but one read and one write
 // of them per 1024 iterations (see pbkdf2_iterate).
-
-// The saved states are read from mbedTLS's contexts, in a field it marks private.
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS
 
 #include "kdf.h"
 
 #include <cstring>
 
-#include "mbedtls/sha256.h"
+#include "fernet_internal.h"
 #include "sha256_block.h"
 
 namespace fernet {
 namespace {
 
-constexpr size_t kShaBlock = 64;
 constexpr size_t kDigest = 32;
 
 void store_be32(uint8_t* p, uint32_t v) {
@@ -48,45 +44,18 @@ void store_le32(uint8_t* p, uint32_t v) {
   p[3] = static_cast<uint8_t>(v >> 24);
 }
 
-// A SHA-256 context wiped (by mbedtls_sha256_free) whatever way the scope ends.
-struct Sha256 {
-  mbedtls_sha256_context ctx;
-  Sha256() { mbedtls_sha256_init(&ctx); }
-  ~Sha256() { mbedtls_sha256_free(&ctx); }
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-};
-
-// HMAC-SHA256 keyed once: the states after the inner and the outer pad block.
-class HmacKey {
- public:
-  // False only if SHA-256 itself fails (it cannot in the software version).
-  bool set(const uint8_t* key, size_t key_size) {
-    uint8_t block[kShaBlock] = {};
-    uint8_t pad[kShaBlock];
-    bool ok = true;
-    if (key_size > kShaBlock) {
-      ok = mbedtls_sha256(key, key_size, block, 0) == 0;
-    } else if (key_size != 0) {
-      std::memcpy(block, key, key_size);
-    }
-    for (size_t i = 0; i < kShaBlock; ++i) pad[i] = static_cast<uint8_t>(block[i] ^ 0x36);
-    ok = ok && mbedtls_sha256_starts(&inner_.ctx, 0) == 0 &&
-         mbedtls_sha256_update(&inner_.ctx, pad, kShaBlock) == 0;
-    for (size_t i = 0; i < kShaBlock; ++i) pad[i] = static_cast<uint8_t>(block[i] ^ 0x5c);
-    ok = ok && mbedtls_sha256_starts(&outer_.ctx, 0) == 0 &&
-         mbedtls_sha256_update(&outer_.ctx, pad, kShaBlock) == 0;
-    secure_zero(block, sizeof block);
-    secure_zero(pad, sizeof pad);
-    return ok;
+// The password as HMAC's key: its two SHA-256 states (internal::hmac_key_states),
+// wiped when the derivation ends.
+struct HmacKey {
+  uint32_t inner[8];
+  uint32_t outer[8];
+  HmacKey() = default;
+  ~HmacKey() { secure_zero(this, sizeof *this); }
+  HmacKey(const HmacKey&) = delete;
+  HmacKey& operator=(const HmacKey&) = delete;
+  Status set(const uint8_t* key, size_t key_size) {
+    return internal::hmac_key_states(key, key_size, inner, outer);
   }
-
-  const mbedtls_sha256_context& inner() const { return inner_.ctx; }
-  const mbedtls_sha256_context& outer() const { return outer_.ctx; }
-
- private:
-  Sha256 inner_;
-  Sha256 outer_;
 };
 
 // What PBKDF2's loop carries from one iteration to the next, as big-endian word values:
@@ -122,7 +91,7 @@ void pbkdf2_iterate(Pbkdf2Words& w, uint32_t count) {
   }
   // One compression per step, the inner and the outer hash alternating, rather than two
   // per step: the compression is inlined once instead of twice, which halves this
-  // function's code (the shipped bundle carries the wasm as base64, where repeated code
+  // function's code (the shipped bundle carries the wasm inline, where repeated code
   // compresses badly) and measured no slower. `outer_step` is all ones on odd steps; it
   // depends on the step number only.
   for (uint32_t n = 0; n < 2 * count; ++n) {
@@ -154,19 +123,18 @@ class Pbkdf2Block {
                uint32_t iterations, uint8_t out[kDigest]) {
     uint8_t counter[4];
     store_be32(counter, index);
-    // U1: the salt has any length, so it goes through the general interface.
-    mbedtls_sha256_clone(&work_.ctx, &key.inner());
-    if (mbedtls_sha256_update(&work_.ctx, salt, salt_size) != 0 ||
-        mbedtls_sha256_update(&work_.ctx, counter, sizeof counter) != 0 ||
-        mbedtls_sha256_finish(&work_.ctx, digest_) != 0)
+    // U1: the salt has any length, so it goes through the general HMAC.
+    internal::Hmac hmac;
+    internal::hmac_start(hmac, key.inner, key.outer);
+    if (internal::hmac_update(hmac, salt, salt_size) != Status::kOk ||
+        internal::hmac_update(hmac, counter, sizeof counter) != Status::kOk) {
+      internal::hmac_wipe(hmac);
       return false;
-    mbedtls_sha256_clone(&work_.ctx, &key.outer());
-    if (mbedtls_sha256_update(&work_.ctx, digest_, kDigest) != 0 ||
-        mbedtls_sha256_finish(&work_.ctx, digest_) != 0)
-      return false;
+    }
+    if (internal::hmac_finish(hmac, digest_) != Status::kOk) return false;
     for (size_t i = 0; i < 8; ++i) {
-      words_.inner[i] = key.inner().state[i];
-      words_.outer[i] = key.outer().state[i];
+      words_.inner[i] = key.inner[i];
+      words_.outer[i] = key.outer[i];
       words_.u[i] = words_.t[i] = load_be32(digest_ + 4 * i);
     }
     // Two call sites on purpose: Binaryen (emcc's link-time optimiser) inlines a function
@@ -180,7 +148,6 @@ class Pbkdf2Block {
   }
 
  private:
-  Sha256 work_;  // wiped by its destructor
   uint8_t digest_[kDigest];
   Pbkdf2Words words_;
 };
@@ -291,7 +258,8 @@ Status pbkdf2_hmac_sha256(const uint8_t* password, size_t password_size, const u
                           size_t salt_size, uint32_t iterations, uint8_t* out, size_t out_size) {
   if (iterations < 1 || iterations > kMaxPbkdf2Iterations) return Status::kInvalidParameters;
   HmacKey key;
-  if (!key.set(password, password_size)) return Status::kOutOfMemory;
+  const Status keyed = key.set(password, password_size);
+  if (keyed != Status::kOk) return keyed;
   return pbkdf2_keyed(key, salt, salt_size, iterations, out, out_size);
 }
 
@@ -316,8 +284,9 @@ Status scrypt(const uint8_t* password, size_t password_size, const uint8_t* salt
       !xy.allocate((size_t{64} * r + 16) * sizeof(uint32_t)))
     return Status::kOutOfMemory;
   HmacKey key;
-  if (!key.set(password, password_size)) return Status::kOutOfMemory;
-  Status status = pbkdf2_keyed(key, salt, salt_size, 1, b.data(), b.size());
+  Status status = key.set(password, password_size);
+  if (status != Status::kOk) return status;
+  status = pbkdf2_keyed(key, salt, salt_size, 1, b.data(), b.size());
   if (status != Status::kOk) return status;
   // calloc'd memory has no declared type; it is used as words from here on.
   uint32_t* v_words = reinterpret_cast<uint32_t*>(v.data());
