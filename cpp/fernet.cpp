@@ -43,6 +43,14 @@ void ct_translate(uint8_t* text, size_t size, uint8_t from62, uint8_t from63, ui
   *bad = static_cast<uint8_t>(*bad | seen);
 }
 
+// The base64url character of a 6-bit value of key material: the offset of each
+// range is added under a mask made by arithmetic, with no table or branch.
+uint8_t ct_base64url_char(uint32_t value) {
+  const auto at_least = [value](uint32_t bound) { return 0u - ((bound - 1 - value) >> 31); };
+  const uint32_t c = value + 'A' + (at_least(26) & 6) + (at_least(52) & (0u - 75)) +
+                     (at_least(62) & (0u - 13)) + (at_least(63) & 49);
+  return static_cast<uint8_t>(c);
+}
 
 // Decodes a token (canonical base64url only) and checks what Python's
 // _get_unverified_token_data checks: non-empty, version byte, a whole
@@ -214,19 +222,18 @@ Status prepare_key(const uint8_t raw[kKeySize], Key& key) {
 Status parse_key(const uint8_t* text, size_t text_size, Key& key) {
   if (text_size != kKeyTextSize) return Status::kInvalidKey;
   uint8_t standard[kKeyTextSize];
-  uint8_t canonical[kKeyTextSize + 1];
-  uint8_t raw[kKeySize];
+  uint8_t canonical[kKeyTextSize];
+  uint8_t raw[kKeySize] = {};
   std::memcpy(standard, text, kKeyTextSize);
   uint8_t bad = 0;
   ct_translate(standard, kKeyTextSize, '-', '_', '+', '/', &bad);
-  size_t decoded = 0, encoded = 0;
-  int rc = mbedtls_base64_decode(raw, kKeySize, &decoded, standard, kKeyTextSize);
+  size_t decoded = 0;
+  const int rc = mbedtls_base64_decode(raw, kKeySize, &decoded, standard, kKeyTextSize);
   // mbedTLS tolerates line breaks and non-zero trailing bits; re-encoding and
   // comparing admits only the canonical text.
-  if (rc == 0 && decoded == kKeySize)
-    rc = mbedtls_base64_encode(canonical, sizeof canonical, &encoded, raw, kKeySize);
-  const bool ok = rc == 0 && decoded == kKeySize && encoded == kKeyTextSize &&
-                  mbedtls_ct_memcmp(canonical, standard, kKeyTextSize) == 0 && bad == 0;
+  format_key(raw, canonical);
+  const bool ok = rc == 0 && decoded == kKeySize &&
+                  mbedtls_ct_memcmp(canonical, text, kKeyTextSize) == 0 && bad == 0;
   secure_zero(standard, sizeof standard);
   secure_zero(canonical, sizeof canonical);
   const Status status = ok ? prepare_key(raw, key) : Status::kInvalidKey;
@@ -236,13 +243,16 @@ Status parse_key(const uint8_t* text, size_t text_size, Key& key) {
 }
 
 void format_key(const uint8_t raw[kKeySize], uint8_t text[kKeyTextSize]) {
-  uint8_t buffer[kKeyTextSize + 1];
-  size_t written = 0;
-  mbedtls_base64_encode(buffer, sizeof buffer, &written, raw, kKeySize);
-  uint8_t unused = 0;
-  ct_translate(buffer, kKeyTextSize, '+', '/', '-', '_', &unused);
-  std::memcpy(text, buffer, kKeyTextSize);
-  secure_zero(buffer, sizeof buffer);
+  // 32 bytes: ten groups of three, then two bytes, three characters and '='.
+  size_t i = 0;
+  uint8_t* out = text;
+  for (; i + 3 <= kKeySize; i += 3, out += 4) {
+    const uint32_t group = uint32_t{raw[i]} << 16 | uint32_t{raw[i + 1]} << 8 | raw[i + 2];
+    for (int c = 0; c < 4; ++c) out[c] = ct_base64url_char((group >> (18 - 6 * c)) & 63);
+  }
+  const uint32_t last = uint32_t{raw[i]} << 16 | uint32_t{raw[i + 1]} << 8;
+  for (int c = 0; c < 3; ++c) out[c] = ct_base64url_char((last >> (18 - 6 * c)) & 63);
+  out[3] = '=';
 }
 
 size_t token_size(size_t message_size) {

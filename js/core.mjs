@@ -5,7 +5,8 @@
 import createFernetCore from '../build-wasm/fernet_core.mjs';
 import { defaultWasm } from '../build-wasm/fernet_core_wasm.mjs';
 import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
-import { NativeUint8Array, NativeUint32Array, decodeStrict, encodeInto, setBytes, wipe } from './intrinsics.mjs';
+import { NativeUint8Array, NativeUint32Array, decodeAscii, decodeStrict, encodeInto, setBytes, wipe } from './intrinsics.mjs';
+import { FRESH_IV, hasRandomSource, writeRandomIv } from './random.mjs';
 
 const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
 // A module whose one function returns i8x16.swizzle(splat 0, splat 0): the
@@ -25,7 +26,11 @@ let core = null;
 // The bindings' constants (field indexes, sizes, statuses), copied out of the
 // Emscripten module object, whose many properties make each read a lookup.
 let k = null;
+// The bindings' functions by name, read from the module once each.
+let operations = null;
 let memory = null;
+// memory.buffer as of the last refreshViews() (the getter is a runtime call).
+let heapBuffer = null;
 let fieldsAddress = 0;
 let heap = null;
 let fieldView = null;
@@ -48,7 +53,7 @@ export function ready(wasm) {
 }
 
 async function load(wasm) {
-  if (typeof globalThis.crypto?.getRandomValues !== 'function') {
+  if (!hasRandomSource()) {
     throw new Error('fernet-wasm needs crypto.getRandomValues (Web Crypto), which this runtime lacks');
   }
   if (!WebAssembly.validate(SIMD_PROBE)) {
@@ -69,15 +74,15 @@ async function load(wasm) {
       },
     }).then(resolve, reject);
   });
-  const previous = [core, k, memory, fieldsAddress];
-  [core, k, memory] = [loaded, constantsOf(loaded), instanceMemory];
+  const previous = [core, k, operations, memory, fieldsAddress];
+  [core, k, operations, memory] = [loaded, constantsOf(loaded), Object.create(null), instanceMemory];
   fieldsAddress = loaded.exchangeFields();
   heap = null;
   refreshViews();
   try {
     selfTest();
   } catch (error) {
-    [core, k, memory, fieldsAddress] = previous;
+    [core, k, operations, memory, fieldsAddress] = previous;
     throw error;
   }
 }
@@ -149,8 +154,9 @@ function fail(status) {
 // buffer, so a stale view has length 0); they are made anew then.
 function refreshViews() {
   if (heap === null || heap.length === 0) {
-    heap = new NativeUint8Array(memory.buffer);
-    fieldView = new NativeUint32Array(memory.buffer, fieldsAddress, k.FIELD_OUTPUT_SIZE + 1);
+    heapBuffer = memory.buffer;
+    heap = new NativeUint8Array(heapBuffer);
+    fieldView = new NativeUint32Array(heapBuffer, fieldsAddress, k.FIELD_OUTPUT_SIZE + 1);
   }
 }
 
@@ -172,29 +178,27 @@ function readU64(field) {
 /** Output readers: each copies the result out of wasm memory. */
 export function readBytes(start, size) {
   const copy = new NativeUint8Array(size);
-  setBytes(copy, new NativeUint8Array(memory.buffer, start, size), 0);
+  setBytes(copy, new NativeUint8Array(heapBuffer, start, size), 0);
   return copy;
 }
 export function readAscii(start, size) {
-  return decodeAsciiView(new NativeUint8Array(memory.buffer, start, size));
+  return decodeAscii(heap, start, start + size);
 }
 /** Strict UTF-8 text, decoded straight from wasm memory (no copy of the bytes). */
 export function readText(start, size) {
   try {
-    return decodeStrict(new NativeUint8Array(memory.buffer, start, size));
+    return decodeStrict(new NativeUint8Array(heapBuffer, start, size));
   } catch {
     throw new TypeError('the decrypted message is not valid UTF-8; use decrypt() for binary data');
   }
 }
-const asciiDecoder = new TextDecoder();
-const decodeAsciiView = asciiDecoder.decode.bind(asciiDecoder);
 
 /**
  * Runs one core operation: `operation` names an export of the bindings,
  * `numbers` its numeric arguments, if any. `request` holds the inputs, all already
  * plain values (no user code can run from here on): keys (Uint8Array: one or
  * several prepared keys, as prepareKey/parseKey return them, concatenated),
- * iv, input (Uint8Array or string; `ascii` for token
+ * iv (16 bytes, or FRESH_IV for the next pooled random one), input (Uint8Array or string; `ascii` for token
  * text), time, ttl. Returns `read(start, size)`: the output copied out of
  * wasm memory (or, for readTimestamp/readVerification, what the fields say).
  */
@@ -227,10 +231,12 @@ export function call(operation, request, read, ...numbers) {
     }
     const base = fieldView[k.FIELD_DATA];
     if (keys !== undefined) setBytes(heap, keys, base);
-    if (request.iv !== undefined) setBytes(heap, request.iv, base + inputOffset - k.IV_SIZE);
+    const iv = request.iv;
+    if (iv === FRESH_IV) writeRandomIv(heap, base + inputOffset - k.IV_SIZE);
+    else if (iv !== undefined) setBytes(heap, iv, base + inputOffset - k.IV_SIZE);
     let inputSize = inputRoom;
     if (typeof input === 'string') {
-      const encoded = encodeInto(input, new NativeUint8Array(memory.buffer, base + inputOffset, inputRoom));
+      const encoded = encodeInto(input, new NativeUint8Array(heapBuffer, base + inputOffset, inputRoom));
       // Text with other characters than ASCII cannot be a token.
       if (request.ascii && encoded.read !== input.length) return fail(k.STATUS_INVALID_TOKEN);
       inputSize = encoded.written;
@@ -243,9 +249,10 @@ export function call(operation, request, read, ...numbers) {
     const checkTtl = request.ttl !== undefined && request.ttl !== null;
     writeU64(k.FIELD_TTL, checkTtl ? request.ttl : 0);
     fieldView[k.FIELD_CHECK_TTL] = checkTtl ? 1 : 0;
+    const run = operations[operation] ?? (operations[operation] = c[operation]);
     let status;
     try {
-      status = apply(c[operation], c, numbers);
+      status = numbers.length === 0 ? run() : apply(run, c, numbers);
     } catch (error) {
       recoverFrom(c, error);
     }

@@ -4,7 +4,7 @@ import * as args from './args.mjs';
 import { call, readAscii, readBytes, readText, readTimestamp } from './core.mjs';
 import { NativeUint8Array, setBytes, wipe } from './intrinsics.mjs';
 import { deriveKey } from './kdf.mjs';
-import { randomIv, randomKey } from './random.mjs';
+import { FRESH_IV, randomKey } from './random.mjs';
 import { Encryptor, decryptStream, encryptStream, now, verify } from './streams.mjs';
 
 // One or several keys as the core prepared them (the raw key and its HMAC
@@ -17,7 +17,7 @@ class KeyRing {
 
   encrypt(data, currentTime, iv) {
     const time = args.seconds(currentTime, 'currentTime');
-    const chosenIv = iv === undefined ? randomIv() : args.iv(iv);
+    const chosenIv = iv === undefined ? FRESH_IV : args.iv(iv);
     const { input, owned } = args.message(data);
     try {
       return call('encrypt', { keys: this.first, iv: chosenIv, input, time }, readAscii);
@@ -39,7 +39,7 @@ class KeyRing {
   }
 
   rotate(token) {
-    return call('rotate', { keys: this.keys, iv: randomIv(), input: args.token(token), ascii: true }, readAscii);
+    return call('rotate', { keys: this.keys, iv: FRESH_IV, input: args.token(token), ascii: true }, readAscii);
   }
 
   /** The streaming pass that verifies a token; see streams.mjs. */

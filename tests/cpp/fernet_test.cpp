@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,21 @@ TEST(Fernet, PreparedKeyHmacMatchesMbedtls) {
     EXPECT_EQ(std::memcmp(whole, expected, sizeof expected), 0) << size;
     EXPECT_EQ(std::memcmp(pieces, expected, sizeof expected), 0) << size;
     EXPECT_EQ(std::memcmp(key.raw, raw.data(), raw.size()), 0);
+  }
+}
+
+// format_key's constant-time encoder against the token codec's table-driven one.
+TEST(Fernet, KeyTextMatchesBase64urlOnRandomKeys) {
+  std::mt19937 random(20261129);
+  for (int round = 0; round < 2000; ++round) {
+    uint8_t raw[fernet::kKeySize];
+    for (auto& byte : raw) byte = static_cast<uint8_t>(random());
+    uint8_t text[fernet::kKeyTextSize];
+    uint8_t expected[fernet::base64url::encoded_size(fernet::kKeySize)];
+    fernet::format_key(raw, text);
+    fernet::base64url::encode_scalar(raw, sizeof raw, expected);
+    ASSERT_EQ(sizeof expected, sizeof text);
+    ASSERT_EQ(std::memcmp(text, expected, sizeof text), 0) << round;
   }
 }
 
