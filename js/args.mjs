@@ -7,8 +7,9 @@ import { bytesView, byteLength, copyBytes, encode, isBytes, isWellFormed } from 
 export const MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
 /** The length of the token for a MAX_MESSAGE_SIZE message: longer tokens are refused. */
 export const MAX_TOKEN_LENGTH = Math.ceil((25 + (MAX_MESSAGE_SIZE + 16) + 32) / 3) * 4;
-// Strings up to this length are UTF-8 encoded straight into wasm memory.
-const DIRECT_STRING_LENGTH = 16 * 1024;
+// Strings up to this length are UTF-8 encoded straight into wasm memory: their
+// UTF-8 (at most three bytes a UTF-16 unit) cannot pass MAX_MESSAGE_SIZE.
+const DIRECT_STRING_LENGTH = Math.floor(MAX_MESSAGE_SIZE / 3);
 
 function tooLarge(what, limit) {
   return new RangeError(`fernet-wasm: ${what} larger than ${limit} bytes; use the streaming API for large data`);
@@ -21,9 +22,9 @@ export function utf8(text, name) {
 }
 
 /**
- * A message for the core: `input` is the string itself when it is short (it
- * is encoded straight into wasm memory) or bytes; `owned` bytes are the
- * library's own copy, to wipe after use.
+ * A message for the core: `input` is the string itself (encoded straight into
+ * wasm memory) unless it is long enough for its UTF-8 to exceed the limit, or
+ * bytes; `owned` bytes are the library's own copy, to wipe after use.
  */
 export function message(data) {
   if (typeof data === 'string') {

@@ -5,7 +5,9 @@
 import createFernetCore from '../build-wasm/fernet_core.mjs';
 import { defaultWasm } from '../build-wasm/fernet_core_wasm.mjs';
 import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
-import { NativeUint8Array, NativeUint32Array, decodeAscii, decodeStrict, encodeInto, setBytes, wipe } from './intrinsics.mjs';
+import {
+  NativeUint8Array, NativeUint32Array, decodeAscii, decodeStrict, encodeInto, setBytes, sliceString, wipe,
+} from './intrinsics.mjs';
 import { FRESH_IV, hasRandomSource, writeRandomIv } from './random.mjs';
 
 const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
@@ -214,22 +216,14 @@ export function call(operation, request, read, ...numbers) {
     const keyCount = keys === undefined ? 0 : keys.length / k.PREPARED_KEY_SIZE;
     const input = request.input ?? EMPTY;
     const inputOffset = keys === undefined ? k.IV_SIZE : keys.length + k.IV_SIZE;
-    // A string is UTF-8 encoded straight into wasm memory, with room for the
-    // worst case; token text (`ascii`) gets one byte a character.
-    const inputRoom = typeof input !== 'string' ? input.length : request.ascii ? input.length : input.length * 3;
+    // A string is UTF-8 encoded straight into wasm memory. Short text gets room
+    // for its worst case (three bytes a UTF-16 unit); token text (`ascii`) and
+    // long text one byte a character, long text more only if it needs it.
+    const inputRoom =
+      typeof input !== 'string' || request.ascii || input.length > SHORT_TEXT ? input.length : input.length * 3;
     used = inputOffset + inputRoom;
-    refreshViews();
-    if (fieldView[k.FIELD_CAPACITY] < used) {
-      let status;
-      try {
-        status = c.reserve(used);
-      } catch (error) {
-        recoverFrom(c, error);
-      }
-      refreshViews();
-      if (status !== k.STATUS_OK) return fail(status);
-    }
-    const base = fieldView[k.FIELD_DATA];
+    reserve(c, used);
+    let base = fieldView[k.FIELD_DATA];
     if (keys !== undefined) setBytes(heap, keys, base);
     const iv = request.iv;
     if (iv === FRESH_IV) writeRandomIv(heap, base + inputOffset - k.IV_SIZE);
@@ -237,9 +231,18 @@ export function call(operation, request, read, ...numbers) {
     let inputSize = inputRoom;
     if (typeof input === 'string') {
       const encoded = encodeInto(input, new NativeUint8Array(heapBuffer, base + inputOffset, inputRoom));
-      // Text with other characters than ASCII cannot be a token.
-      if (request.ascii && encoded.read !== input.length) return fail(k.STATUS_INVALID_TOKEN);
       inputSize = encoded.written;
+      if (encoded.read !== input.length) {
+        // Text with other characters than ASCII cannot be a token.
+        if (request.ascii) return fail(k.STATUS_INVALID_TOKEN);
+        // Long text that ran out of room: the rest gets its worst case. The
+        // area may move as it grows; what is written so far moves with it.
+        const rest = sliceString(input, encoded.read);
+        used = inputOffset + inputSize + rest.length * 3;
+        reserve(c, used);
+        base = fieldView[k.FIELD_DATA];
+        inputSize += encodeInto(rest, new NativeUint8Array(heapBuffer, base + inputOffset + inputSize, rest.length * 3)).written;
+      }
     } else {
       setBytes(heap, input, base + inputOffset);
     }
@@ -277,6 +280,22 @@ export function call(operation, request, read, ...numbers) {
 }
 
 const EMPTY = new NativeUint8Array(0);
+// Text up to this length gets its worst-case room at once.
+const SHORT_TEXT = 4096;
+
+// Makes the data area at least `size` bytes (keeping its contents); views are fresh after.
+function reserve(c, size) {
+  refreshViews();
+  if (fieldView[k.FIELD_CAPACITY] >= size) return;
+  let status;
+  try {
+    status = c.reserve(size);
+  } catch (error) {
+    recoverFrom(c, error);
+  }
+  refreshViews();
+  if (status !== k.STATUS_OK) fail(status);
+}
 
 // A JS exception (or a trap) that unwound through C++ skipped its cleanup:
 // the core resets its stack, wipes it, and wipes and frees what the aborted

@@ -65,6 +65,7 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const decodeStrict = strictDecoder.decode.bind(strictDecoder);
 const isWellFormedString = String.prototype.isWellFormed;
 const charCodeAt = String.prototype.charCodeAt;
+const stringSlice = String.prototype.slice;
 
 export { encode, encodeInto, decodeStrict };
 
@@ -88,6 +89,10 @@ export function isWellFormed(text) {
     }
   }
   return true;
+}
+
+export function sliceString(text, start) {
+  return apply(stringSlice, text, [start]);
 }
 
 export function codeUnitAt(text, index) {

@@ -191,8 +191,20 @@ describe('decrypt', () => {
 });
 
 describe('small and large inputs take different internal paths with the same results', () => {
-  test.each([5461, 5462, 16383, 16384, 16385])('%i characters, as a string and as bytes', (n) => {
-    for (const text of ['€'.repeat(Math.floor(n / 3)), 'a'.repeat(n), `${'é'.repeat(n >> 1)}x`]) {
+  // Text over 4096 UTF-16 units is first given one byte a unit in wasm memory
+  // and the rest of its worst case only when a character needs more (the area
+  // may move then); 65536 bytes and over are released after the call.
+  test.each([1365, 1366, 4095, 4096, 4097, 16384, 65537, 100000])('%i characters, as a string and as bytes', (n) => {
+    const texts = [
+      '€'.repeat(Math.floor(n / 3)),
+      'a'.repeat(n),
+      `${'é'.repeat(n >> 1)}x`,
+      `${'a'.repeat(n)}😀`,
+      `${'a'.repeat(n - 1)}😀😀b`,
+      '中'.repeat(n),
+      `${'a'.repeat(n >> 1)}${'😀é中'.repeat(n >> 3)}`,
+    ];
+    for (const text of texts) {
       const bytes = new TextEncoder().encode(text);
       const token = fernet._encryptFromParts(text, 1234, IV);
       expect(token).toBe(fernet._encryptFromParts(bytes, 1234, IV));
