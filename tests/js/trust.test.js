@@ -401,6 +401,40 @@ describe('callbacks and cancellation', () => {
     expect(fs.readdirSync(dir)).toEqual(['in']);
   });
 
+  test('decryptFile to a Writable that fails: rejects with its error, every plaintext chunk wiped', async () => {
+    // Writes overlap the decryption of the next chunk; when one fails, the
+    // chunks the Writable was given are wiped all the same once their writes
+    // settle. (The chunk decrypted behind a failed write, never handed out, is
+    // wiped by the same code path: js/node.mjs, writeOutput.)
+    const { Writable } = require('node:stream');
+    const input = path.join(dir, 'in');
+    const message = crypto.randomBytes(5 * 2 ** 20 + 7);
+    fs.writeFileSync(input, fernet.encrypt(message));
+    for (const failAt of [1, 2, 4]) {
+      const seen = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          seen.push(chunk);
+          setTimeout(() => done(seen.length === failAt ? new Error('disk full') : null), 5);
+        },
+      });
+      sink.on('error', () => {});
+      await expect(node.decryptFile(fernet, input, sink)).rejects.toThrow('disk full');
+      expect(seen.length).toBeGreaterThanOrEqual(failAt);
+      expect(seen.slice(0, failAt - 1).map((c) => c.length).reduce((a, b) => a + b, 0)).toBeLessThan(message.length);
+      for (const chunk of seen) expect(chunk.every((b) => b === 0)).toBe(true);
+    }
+    const seen = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        seen.push(Buffer.from(chunk));
+        setTimeout(done, 2);
+      },
+    });
+    await node.decryptFile(fernet, input, sink);
+    expect(Buffer.concat(seen).equals(message)).toBe(true);
+  });
+
   test('an abort during the verification pass stops it within a chunk', async () => {
     const input = path.join(dir, 'in');
     fs.writeFileSync(input, fernet.encrypt(crypto.randomBytes(8 * 2 ** 20)));
