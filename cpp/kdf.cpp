@@ -5,7 +5,8 @@
 // (internal::hmac_key_states); U1 (the salt has any length) goes through the
 // core's general HMAC (internal::hmac_*). Every later iteration is HMAC of a
 // 32-byte digest: two one-block messages whose last eight words are fixed
-// padding, resumed from the two saved chaining values. That loop is sha256::compress_digest twice
+// padding, resumed from the two saved chaining values (round 0 of each block
+// done once for both, sha256::digest_round0). That loop is sha256::compress_digest twice
 // (cpp/sha256_block.h), with U and T in local variables: no mbedTLS call and no
 // memory traffic but one read and one write of them per 1024 iterations and the
 // reads of the chaining value each compression starts from (see pbkdf2_iterate).
@@ -59,17 +60,17 @@ struct HmacKey {
 };
 
 // What PBKDF2's loop carries from one iteration to the next, as big-endian word values:
-// the two chaining values of the HMAC key (chain[0] the inner, chain[1] the outer), U(i)
-// and T so far.
+// the two chaining values of the HMAC key (chain[0] the inner, chain[1] the outer) and
+// their sha256::digest_round0, U(i) and T so far.
 struct Pbkdf2Words {
-  uint32_t chain[2][8], u[8], t[8];
+  uint32_t chain[2][8], round0[2][2], u[8], t[8];
 };
 
 // `count` iterations: U <- HMAC(P, U), T ^= U. U and T are locals whose address is never
 // taken, so in WebAssembly they live in wasm locals (V8's registers and native stack), never
-// in linear memory; they are read from `w` once and written back once per call. The
-// chaining values are read from `w`, where they are for the whole derivation anyway (and
-// wiped with it): no new copy of anything secret.
+// in linear memory; they are read from `w` once and written back once per call, and so are
+// the round0 words. The chaining values are read from `w` at each compression, where they
+// are for the whole derivation anyway (and wiped with it): no new copy of anything secret.
 //
 // Why the loop is cut into calls of kPbkdf2Chunk iterations rather than run in one: V8 has
 // no on-stack replacement for wasm. A function first runs as baseline (Liftoff) code and is
@@ -90,16 +91,22 @@ void pbkdf2_iterate(Pbkdf2Words& w, uint32_t count) {
     u[i] = w.u[i];
     t[i] = w.t[i];
   }
+  const uint32_t inner_a = w.round0[0][0], inner_e = w.round0[0][1];
+  const uint32_t outer_a = w.round0[1][0], outer_e = w.round0[1][1];
   // One compression per step, the inner and the outer hash alternating, rather than two
   // per step: the compression is inlined once instead of twice, which halves this
   // function's code (the shipped bundle carries the wasm inline, where repeated code
-  // compresses badly) and measured no slower. Step n starts from chain[n & 1] and, on odd
-  // steps, adds U into T through the mask `outer_step`: both depend on the step number only.
-  // (Choosing the chaining value from two sets of locals with the mask too measured the
-  // same speed, for 170 bytes more wasm.)
+  // compresses badly) and measured no slower. Step n starts from chain[n & 1] with the
+  // round0 words chosen by the mask `outer_step` and, on odd steps, adds U into T through
+  // it: all of it depends on the step number only. (Choosing the chaining value from two
+  // sets of locals with the mask too measured the same speed, for 170 bytes more wasm;
+  // reading the round0 words from `w` like it, 9% slower.)
   for (uint32_t n = 0; n < 2 * count; ++n) {
     const uint32_t outer_step = 0u - (n & 1);
-    sha256::compress_digest(u, w.chain[n & 1], u);  // even: inner hash of U(i-1); odd: U(i)
+    const uint32_t round0[2] = {(outer_a & outer_step) | (inner_a & ~outer_step),
+                                (outer_e & outer_step) | (inner_e & ~outer_step)};
+    // even: inner hash of U(i-1); odd: U(i)
+    sha256::compress_digest(u, w.chain[n & 1], round0, u);
     for (int i = 0; i < 8; ++i) t[i] ^= u[i] & outer_step;
   }
   for (int i = 0; i < 8; ++i) {
@@ -107,6 +114,13 @@ void pbkdf2_iterate(Pbkdf2Words& w, uint32_t count) {
     w.t[i] = t[i];
   }
 }
+
+// sha256::digest_round0 as a function of its own: one copy of the round in the wasm for
+// the two chaining values.
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+void digest_round0(uint32_t round0[2], const uint32_t iv[8]) { sha256::digest_round0(round0, iv); }
 
 // One block of PBKDF2 output: T = U1 ^ U2 ^ ... ^ Uc with
 // U1 = HMAC(P, salt || INT(index)), Ui = HMAC(P, U(i-1)).
@@ -138,6 +152,8 @@ class Pbkdf2Block {
       words_.chain[1][i] = key.outer[i];
       words_.u[i] = words_.t[i] = load_be32(digest_ + 4 * i);
     }
+    digest_round0(words_.round0[0], words_.chain[0]);
+    digest_round0(words_.round0[1], words_.chain[1]);
     // Two call sites on purpose: Binaryen (emcc's link-time optimiser) inlines a function
     // with a single caller whatever its attributes, which would put the loop back into one
     // call.
