@@ -99,7 +99,7 @@ void pbkdf2_iterate(Pbkdf2Words& w, uint32_t count) {
   // compresses badly) and measured no slower. Step n starts from chain[n & 1] with the
   // round0 words chosen by the mask `outer_step` and, on odd steps, adds U into T through
   // it: all of it depends on the step number only. (Choosing the chaining value from two
-  // sets of locals with the mask too measured the same speed, for 170 bytes more wasm;
+  // sets of locals with the mask too measured the same speed, for 157 bytes more wasm;
   // reading the round0 words from `w` like it, 9% slower.)
   for (uint32_t n = 0; n < 2 * count; ++n) {
     const uint32_t outer_step = 0u - (n & 1);
