@@ -68,6 +68,7 @@ alignas(16) constexpr uint32_t kK[64] = {
     0xc67178f2};
 
 // ---- Four 32-bit lanes with the few operations the schedule needs ------------------------
+// (and PBKDF2's running XOR, cpp/kdf.cpp, which uses make, get, ^ and &)
 // shr64: each pair of lanes (0,1) and (2,3) shifted right as one little-endian 64-bit value
 // (lane 0 the low half). Shuffles are named by the lanes they produce.
 #if defined(__wasm_simd128__) && !defined(FERNET_SHA256_PORTABLE)
@@ -86,6 +87,7 @@ template <int lane>
 FERNET_SHA256_INLINE uint32_t get(V x) { return wasm_u32x4_extract_lane(x.v, lane); }
 FERNET_SHA256_INLINE V operator+(V a, V b) { return {wasm_i32x4_add(a.v, b.v)}; }
 FERNET_SHA256_INLINE V operator^(V a, V b) { return {wasm_v128_xor(a.v, b.v)}; }
+FERNET_SHA256_INLINE V operator&(V a, V b) { return {wasm_v128_and(a.v, b.v)}; }
 template <int n>
 FERNET_SHA256_INLINE V shr32(V x) { return {wasm_u32x4_shr(x.v, n)}; }
 template <int n>
@@ -120,6 +122,7 @@ FERNET_SHA256_INLINE uint32_t get(V x) {
 }
 FERNET_SHA256_INLINE V operator+(V a, V b) { return {_mm_add_epi32(a.v, b.v)}; }
 FERNET_SHA256_INLINE V operator^(V a, V b) { return {_mm_xor_si128(a.v, b.v)}; }
+FERNET_SHA256_INLINE V operator&(V a, V b) { return {_mm_and_si128(a.v, b.v)}; }
 template <int n>
 FERNET_SHA256_INLINE V shr32(V x) { return {_mm_srli_epi32(x.v, n)}; }
 template <int n>
@@ -156,6 +159,10 @@ FERNET_SHA256_INLINE V operator+(V a, V b) {
 }
 FERNET_SHA256_INLINE V operator^(V a, V b) {
   for (int i = 0; i < 4; ++i) a.w[i] ^= b.w[i];
+  return a;
+}
+FERNET_SHA256_INLINE V operator&(V a, V b) {
+  for (int i = 0; i < 4; ++i) a.w[i] &= b.w[i];
   return a;
 }
 template <int n>
