@@ -92,7 +92,7 @@ void pbkdf2_iterate(Pbkdf2Words& w, uint32_t count) {
   // T in two vectors of four words: U is added into it at the start of the step after an
   // outer hash, through the same vectors compress_digest makes of U for its schedule (the
   // compiler shares them), four vector operations instead of sixteen scalar ones (same
-  // speed, 57 bytes less wasm).
+  // speed, 51 bytes less wasm).
   using sha256::V;
   V t_low = sha256::make(w.t[0], w.t[1], w.t[2], w.t[3]);
   V t_high = sha256::make(w.t[4], w.t[5], w.t[6], w.t[7]);
