@@ -5,10 +5,11 @@
 // (internal::hmac_key_states); U1 (the salt has any length) goes through the
 // core's general HMAC (internal::hmac_*). Every later iteration is HMAC of a
 // 32-byte digest: two one-block messages whose last eight words are fixed
-// padding, resumed from the two saved chaining values. That loop is sha256::compress_digest twice
-// (cpp/sha256_block.h), with U, T and both chaining values in local
-// variables: no mbedTLS call and no memory traffic but one read and one write
-// of them per 1024 iterations (see pbkdf2_iterate).
+// padding, resumed from the two saved chaining values (round 0 of each block
+// done once for both, sha256::digest_round0). That loop is sha256::compress_digest twice
+// (cpp/sha256_block.h), with U and T in local variables: no mbedTLS call and no
+// memory traffic but one read and one write of them per 1024 iterations and the
+// reads of the chaining value each compression starts from (see pbkdf2_iterate).
 
 #include "kdf.h"
 
@@ -59,14 +60,18 @@ struct HmacKey {
 };
 
 // What PBKDF2's loop carries from one iteration to the next, as big-endian word values:
-// the two chaining values of the HMAC key, U(i) and T so far.
+// the two chaining values of the HMAC key (chain[0] the inner, chain[1] the outer) and
+// their sha256::digest_round0, U(i) and T so far.
 struct Pbkdf2Words {
-  uint32_t inner[8], outer[8], u[8], t[8];
+  uint32_t chain[2][8], round0[2][2], u[8], t[8];
 };
 
-// `count` iterations: U <- HMAC(P, U), T ^= U. Inside, every value is a local whose
-// address is never taken, so in WebAssembly it lives in wasm locals (V8's registers and
-// native stack), never in linear memory; `w` is read once and written once per call.
+// `count` iterations: U <- HMAC(P, U), T ^= U. U and T are locals whose address is never
+// taken, so in WebAssembly they live in wasm locals (V8's registers and native stack), never
+// in linear memory; they are read from `w` once and written back once per call, and the
+// round0 words are read once. The chaining values are read from `w` at each compression,
+// where they are for the whole derivation anyway (and wiped with it): no new copy of
+// anything secret.
 //
 // Why the loop is cut into calls of kPbkdf2Chunk iterations rather than run in one: V8 has
 // no on-stack replacement for wasm. A function first runs as baseline (Liftoff) code and is
@@ -82,30 +87,58 @@ constexpr uint32_t kPbkdf2Chunk = 1024;
 __attribute__((noinline))
 #endif
 void pbkdf2_iterate(Pbkdf2Words& w, uint32_t count) {
-  uint32_t inner[8], outer[8], u[8], t[8];
-  for (int i = 0; i < 8; ++i) {
-    inner[i] = w.inner[i];
-    outer[i] = w.outer[i];
-    u[i] = w.u[i];
-    t[i] = w.t[i];
-  }
+  uint32_t u[8];
+  for (int i = 0; i < 8; ++i) u[i] = w.u[i];
+  // T in two vectors of four words: U is added into it at the start of the step after an
+  // outer hash, through the same vectors compress_digest makes of U for its schedule (the
+  // compiler shares them), four vector operations instead of sixteen scalar ones (same
+  // speed, 51 bytes less wasm).
+  using sha256::V;
+  V t_low = sha256::make(w.t[0], w.t[1], w.t[2], w.t[3]);
+  V t_high = sha256::make(w.t[4], w.t[5], w.t[6], w.t[7]);
+  const uint32_t inner_a = w.round0[0][0], inner_e = w.round0[0][1];
+  const uint32_t outer_a = w.round0[1][0], outer_e = w.round0[1][1];
   // One compression per step, the inner and the outer hash alternating, rather than two
   // per step: the compression is inlined once instead of twice, which halves this
   // function's code (the shipped bundle carries the wasm inline, where repeated code
-  // compresses badly) and measured no slower. `outer_step` is all ones on odd steps; it
-  // depends on the step number only.
+  // compresses badly) and measured no slower. Step n starts from chain[n & 1] with the
+  // round0 words chosen by the mask `outer_step`; `after_outer` is all ones when step n - 1
+  // was an outer hash (n even, not 0). All of it depends on the step number only. (Choosing
+  // the chaining value from two sets of locals with the mask too measured the same speed,
+  // for 157 bytes more wasm; reading the round0 words from `w` like it, 9% slower.)
   for (uint32_t n = 0; n < 2 * count; ++n) {
     const uint32_t outer_step = 0u - (n & 1);
-    uint32_t iv[8];
-    for (int i = 0; i < 8; ++i) iv[i] = (outer[i] & outer_step) | (inner[i] & ~outer_step);
-    sha256::compress_digest(u, iv, u);  // even: inner hash of U(i-1); odd: U(i)
-    for (int i = 0; i < 8; ++i) t[i] ^= u[i] & outer_step;
+    const uint32_t after_outer = 0u - ((~n & 1) & static_cast<uint32_t>(n != 0));
+    const V add = sha256::make(after_outer, after_outer, after_outer, after_outer);
+    t_low = t_low ^ (sha256::make(u[0], u[1], u[2], u[3]) & add);
+    t_high = t_high ^ (sha256::make(u[4], u[5], u[6], u[7]) & add);
+    const uint32_t round0[2] = {(outer_a & outer_step) | (inner_a & ~outer_step),
+                                (outer_e & outer_step) | (inner_e & ~outer_step)};
+    // even: inner hash of U(i-1); odd: U(i)
+    sha256::compress_digest(u, w.chain[n & 1], round0, u);
   }
-  for (int i = 0; i < 8; ++i) {
-    w.u[i] = u[i];
-    w.t[i] = t[i];
-  }
+  // The last step, if there was one, was an outer hash.
+  const uint32_t ran = 0u - static_cast<uint32_t>(count != 0);
+  const V add = sha256::make(ran, ran, ran, ran);
+  t_low = t_low ^ (sha256::make(u[0], u[1], u[2], u[3]) & add);
+  t_high = t_high ^ (sha256::make(u[4], u[5], u[6], u[7]) & add);
+  for (int i = 0; i < 8; ++i) w.u[i] = u[i];
+  w.t[0] = sha256::get<0>(t_low);
+  w.t[1] = sha256::get<1>(t_low);
+  w.t[2] = sha256::get<2>(t_low);
+  w.t[3] = sha256::get<3>(t_low);
+  w.t[4] = sha256::get<0>(t_high);
+  w.t[5] = sha256::get<1>(t_high);
+  w.t[6] = sha256::get<2>(t_high);
+  w.t[7] = sha256::get<3>(t_high);
 }
+
+// sha256::digest_round0 as a function of its own: one copy of the round in the wasm for
+// the two chaining values.
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+void digest_round0(uint32_t round0[2], const uint32_t iv[8]) { sha256::digest_round0(round0, iv); }
 
 // One block of PBKDF2 output: T = U1 ^ U2 ^ ... ^ Uc with
 // U1 = HMAC(P, salt || INT(index)), Ui = HMAC(P, U(i-1)).
@@ -133,10 +166,12 @@ class Pbkdf2Block {
     }
     if (internal::hmac_finish(hmac, digest_) != Status::kOk) return false;
     for (size_t i = 0; i < 8; ++i) {
-      words_.inner[i] = key.inner[i];
-      words_.outer[i] = key.outer[i];
+      words_.chain[0][i] = key.inner[i];
+      words_.chain[1][i] = key.outer[i];
       words_.u[i] = words_.t[i] = load_be32(digest_ + 4 * i);
     }
+    digest_round0(words_.round0[0], words_.chain[0]);
+    digest_round0(words_.round0[1], words_.chain[1]);
     // Two call sites on purpose: Binaryen (emcc's link-time optimiser) inlines a function
     // with a single caller whatever its attributes, which would put the loop back into one
     // call.

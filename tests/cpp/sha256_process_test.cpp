@@ -200,8 +200,10 @@ TEST(Sha256Process, BlockFunctionMatchesTextbookOnRandomStates) {
 }
 
 // compress_digest (PBKDF2's block): the block a 32-byte digest makes after one 64-byte block,
-// with its fixed padding, from any chaining value; the output may overwrite the input.
-TEST(Sha256Process, DigestBlockMatchesTextbook) {
+// with its fixed padding, from any chaining value and its digest_round0, against the textbook
+// block function and the generic compress of the same build on that block; the output may
+// overwrite the input.
+TEST(Sha256Process, DigestBlockMatchesTextbookAndCompress) {
   std::mt19937_64 rng(0xd16e0256);
   for (int trial = 0; trial < 2000; ++trial) {
     uint32_t iv[8], words[8], expected[8];
@@ -214,10 +216,15 @@ TEST(Sha256Process, DigestBlockMatchesTextbook) {
     block[32] = 0x80;
     block[62] = 0x03;  // 96 bytes = 768 bits
     textbook_compress(expected, block.data());
-    uint32_t out[8];
-    fernet::sha256::compress_digest(out, iv, words);
-    fernet::sha256::compress_digest(words, iv, words);
+    uint32_t generic[8];
+    std::memcpy(generic, iv, sizeof generic);
+    fernet::sha256::compress(generic, block.data());
+    uint32_t out[8], round0[2];
+    fernet::sha256::digest_round0(round0, iv);
+    fernet::sha256::compress_digest(out, iv, round0, words);
+    fernet::sha256::compress_digest(words, iv, round0, words);
     for (int i = 0; i < 8; ++i) {
+      ASSERT_EQ(generic[i], expected[i]) << "trial " << trial << " word " << i;
       ASSERT_EQ(out[i], expected[i]) << "trial " << trial << " word " << i;
       ASSERT_EQ(words[i], expected[i]) << "trial " << trial << " word " << i;
     }
