@@ -241,7 +241,8 @@ export function call(operation, request, read, ...numbers) {
         used = inputOffset + inputSize + rest.length * 3;
         reserve(c, used);
         base = fieldView[k.FIELD_DATA];
-        inputSize += encodeInto(rest, new NativeUint8Array(heapBuffer, base + inputOffset + inputSize, rest.length * 3)).written;
+        const restView = new NativeUint8Array(heapBuffer, base + inputOffset + inputSize, rest.length * 3);
+        inputSize += encodeInto(rest, restView).written;
       }
     } else {
       setBytes(heap, input, base + inputOffset);
