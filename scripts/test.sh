@@ -12,11 +12,12 @@
 # Extra arguments go to Jest (e.g. a suite's path or -t 'name').
 # Long fuzzing is separate: npm run fuzz -- SECONDS.
 #
-# After dist/ is built, the native line (build, ctest), the sanitizer and fuzz
-# line and Jest run at the same time: none reads another's output, and Jest
-# spends much of its time waiting on Chromium, Python and child processes,
-# time the compilers and fuzzers use. Each background line's log is printed
-# when it ends; any failure fails the run.
+# The native line (build, ctest) and the sanitizer and fuzz line start before
+# the wasm build, and Jest once dist/ is built: none reads another's output.
+# The wasm build leaves a core idle while it links, and Jest spends much of
+# its time waiting on Chromium, Python and child processes: time the
+# compilers and fuzzers use. Each background line's log is printed when it
+# ends; any failure fails the run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -31,9 +32,6 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null ||
 export CMAKE_BUILD_PARALLEL_LEVEL=$jobs
 
 if [ "$tier" = full ]; then stage "setup"; bash scripts/setup.sh --npm; fi
-stage "build (if needed)"
-node scripts/build.mjs --if-needed
-
 logs=$(mktemp -d "${TMPDIR:-/tmp}/fernet-test.XXXXXX")
 pids=()
 names=()
@@ -75,6 +73,9 @@ if [ "$tier" = full ]; then
   fi
   background "sanitizers and fuzzing (scripts/fuzz.sh)" bash scripts/fuzz.sh
 fi
+
+stage "build (if needed)"
+node scripts/build.mjs --if-needed
 
 stage "JS (Jest, $tier tier)"
 jest=0
