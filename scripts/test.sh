@@ -49,11 +49,16 @@ background() {
   names+=("$name")
 }
 
+# The native line is a fixed amount of work that nothing waits for: at a
+# low priority it takes the cores when the wasm build and Jest leave them
+# idle (Jest waits on Chromium, Python and child processes), instead of
+# slowing them. (The fuzz line keeps its priority: its targets run for a
+# fixed time, so less CPU would mean fewer inputs tried.)
 native() {
-  cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build-native --parallel "$jobs" >/dev/null
+  nice -n 10 cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  nice -n 10 cmake --build build-native --parallel "$jobs" >/dev/null
   # The summary only, unless something fails: then the whole log.
-  ctest --test-dir build-native --output-on-failure --parallel "$jobs" >build-native/ctest.log 2>&1 ||
+  nice -n 10 ctest --test-dir build-native --output-on-failure --parallel "$jobs" >build-native/ctest.log 2>&1 ||
     { cat build-native/ctest.log; return 1; }
   tail -n 3 build-native/ctest.log
 }
