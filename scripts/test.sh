@@ -79,12 +79,17 @@ if [ "$tier" = full ]; then
   background "sanitizers and fuzzing (scripts/fuzz.sh)" bash scripts/fuzz.sh
 fi
 
+# A failed build still waits for the background lines below: their results
+# are reported, and no compiler or fuzzer is left running.
 stage "build (if needed)"
-node scripts/build.mjs --if-needed
+build=0
+node scripts/build.mjs --if-needed || build=$?
 
-stage "JS (Jest, $tier tier)"
 jest=0
-FERNET_TEST_TIER=$tier node --experimental-vm-modules node_modules/jest/bin/jest.js --ci "$@" || jest=$?
+if [ $build = 0 ]; then
+  stage "JS (Jest, $tier tier)"
+  FERNET_TEST_TIER=$tier node --experimental-vm-modules node_modules/jest/bin/jest.js --ci "$@" || jest=$?
+fi
 
 failed=()
 for i in "${!pids[@]}"; do
@@ -95,6 +100,7 @@ for i in "${!pids[@]}"; do
   [ $status = 0 ] || failed+=("${names[$i]}")
 done
 pids=()
+[ $build = 0 ] || failed+=("the wasm build (so no Jest)")
 [ $jest = 0 ] || failed+=("Jest")
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test: $tier tier FAILED after $(($(date +%s) - started)) s: ${failed[*]}" >&2
