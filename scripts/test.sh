@@ -49,16 +49,13 @@ background() {
   names+=("$name")
 }
 
-# The native line is a fixed amount of work that nothing waits for: at a
-# low priority it takes the cores when the wasm build and Jest leave them
-# idle (Jest waits on Chromium, Python and child processes), instead of
-# slowing them. (The fuzz line keeps its priority: its targets run for a
-# fixed time, so less CPU would mean fewer inputs tried.)
+# (No lower priority for the native line: on a machine shared with other
+# work, nice gave its share to the other work, and it ran after Jest.)
 native() {
-  nice -n 10 cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
-  nice -n 10 cmake --build build-native --parallel "$jobs" >/dev/null
+  cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build-native --parallel "$jobs" >/dev/null
   # The summary only, unless something fails: then the whole log.
-  nice -n 10 ctest --test-dir build-native --output-on-failure --parallel "$jobs" >build-native/ctest.log 2>&1 ||
+  ctest --test-dir build-native --output-on-failure --parallel "$jobs" >build-native/ctest.log 2>&1 ||
     { cat build-native/ctest.log; return 1; }
   tail -n 3 build-native/ctest.log
 }
