@@ -49,8 +49,8 @@ background() {
   names+=("$name")
 }
 
-# (No lower priority for the native line: on a machine shared with other
-# work, nice gave its share to the other work, and it ran after Jest.)
+# (The native line keeps the normal priority: at nice 10, on a machine shared
+# with other work, it yielded to that work too and finished after Jest.)
 native() {
   cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build-native --parallel "$jobs" >/dev/null
