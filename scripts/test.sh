@@ -12,11 +12,12 @@
 # Extra arguments go to Jest (e.g. a suite's path or -t 'name').
 # Long fuzzing is separate: npm run fuzz -- SECONDS.
 #
-# After dist/ is built, the native line (build, ctest), the sanitizer and fuzz
-# line and Jest run at the same time: none reads another's output, and Jest
-# spends much of its time waiting on Chromium, Python and child processes,
-# time the compilers and fuzzers use. Each background line's log is printed
-# when it ends; any failure fails the run.
+# The native line (build, ctest) and the sanitizer and fuzz line start before
+# the wasm build, and Jest once dist/ is built: none reads another's output.
+# The wasm build leaves a core idle while it links, and Jest spends much of
+# its time waiting on Chromium, Python and child processes: time the
+# compilers and fuzzers use. Each background line's log is printed when it
+# ends; any failure fails the run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -31,9 +32,6 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null ||
 export CMAKE_BUILD_PARALLEL_LEVEL=$jobs
 
 if [ "$tier" = full ]; then stage "setup"; bash scripts/setup.sh --npm; fi
-stage "build (if needed)"
-node scripts/build.mjs --if-needed
-
 logs=$(mktemp -d "${TMPDIR:-/tmp}/fernet-test.XXXXXX")
 pids=()
 names=()
@@ -51,6 +49,8 @@ background() {
   names+=("$name")
 }
 
+# (The native line keeps the normal priority: at nice 10, on a machine shared
+# with other work, it yielded to that work too and finished after Jest.)
 native() {
   cmake -S . -B build-native -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build-native --parallel "$jobs" >/dev/null
@@ -76,9 +76,17 @@ if [ "$tier" = full ]; then
   background "sanitizers and fuzzing (scripts/fuzz.sh)" bash scripts/fuzz.sh
 fi
 
-stage "JS (Jest, $tier tier)"
+# A failed build still waits for the background lines below: their results
+# are reported, and no compiler or fuzzer is left running.
+stage "build (if needed)"
+build=0
+node scripts/build.mjs --if-needed || build=$?
+
 jest=0
-FERNET_TEST_TIER=$tier node --experimental-vm-modules node_modules/jest/bin/jest.js --ci "$@" || jest=$?
+if [ $build = 0 ]; then
+  stage "JS (Jest, $tier tier)"
+  FERNET_TEST_TIER=$tier node --experimental-vm-modules node_modules/jest/bin/jest.js --ci "$@" || jest=$?
+fi
 
 failed=()
 for i in "${!pids[@]}"; do
@@ -89,6 +97,7 @@ for i in "${!pids[@]}"; do
   [ $status = 0 ] || failed+=("${names[$i]}")
 done
 pids=()
+[ $build = 0 ] || failed+=("the wasm build (so no Jest)")
 [ $jest = 0 ] || failed+=("Jest")
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test: $tier tier FAILED after $(($(date +%s) - started)) s: ${failed[*]}" >&2
