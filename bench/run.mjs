@@ -89,24 +89,16 @@ async function crossCheck(impls) {
   }
 }
 
-// Rates are per second of the process's CPU time (all its threads, so the
-// async peers' work in Node's thread pool counts too): on a machine shared with
-// other work, wall-clock time also counts the time others had the core.
-const cpuSeconds = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
-
 async function rate(impl, op, input, seconds = MIN_SECONDS) {
   const fn = impl[op];
   let count = 0;
-  const start = cpuSeconds();
+  const start = performance.now();
   let elapsed = 0;
   do {
     if (impl.sync) fn(input);
     else await fn(input);
     count += 1;
-    elapsed = cpuSeconds() - start;
+    elapsed = (performance.now() - start) / 1000;
   } while (elapsed < seconds);
   return count / elapsed;
 }
@@ -273,7 +265,7 @@ async function main() {
   const machine = `${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   const report = `# fernet-wasm benchmark
 
-${machine}. Median of ${REPS} rounds of at least ${MIN_SECONDS} s of CPU time each, implementations
+${machine}. Median of ${REPS} rounds of at least ${MIN_SECONDS} s each, implementations
 interleaved; ASCII payloads (the peers take strings only). Every implementation decrypted every
 other's tokens first.${baseline === null ? ' Set BENCH_BASELINE to another build\'s dist/fernet.mjs to add it as a row (and the ≥ 2× rows at 1 MiB).' : ''}
 
