@@ -226,24 +226,25 @@ void recover() {
 
 // Key text (parse_key) or 32 raw bytes (prepare_key) in, a fernet::Key out:
 // JS keeps it and hands it back with every operation (wasm keeps no key).
+// The prepared key as the output when `status` is kOk; the local copy is wiped either way.
+int emit_key(Status status, fernet::Key& key) {
+  const int result = status == Status::kOk ? emit(reinterpret_cast<const uint8_t*>(&key), sizeof key) : fail(status);
+  fernet::secure_zero(&key, sizeof key);
+  return result;
+}
+
 int parse_key() {
   begin();
   if (!inputs_fit()) return fail(Status::kTooLarge);
   fernet::Key key;
-  const Status status = fernet::parse_key(input(), fields[kInputSize], key);
-  const int result = status == Status::kOk ? emit(reinterpret_cast<const uint8_t*>(&key), sizeof key) : fail(status);
-  fernet::secure_zero(&key, sizeof key);
-  return result;
+  return emit_key(fernet::parse_key(input(), fields[kInputSize], key), key);
 }
 
 int prepare_key() {
   begin();
   if (!inputs_fit() || fields[kInputSize] != fernet::kKeySize) return fail(Status::kInvalidKey);
   fernet::Key key;
-  const Status status = fernet::prepare_key(input(), key);
-  const int result = status == Status::kOk ? emit(reinterpret_cast<const uint8_t*>(&key), sizeof key) : fail(status);
-  fernet::secure_zero(&key, sizeof key);
-  return result;
+  return emit_key(fernet::prepare_key(input(), key), key);
 }
 
 // 32 raw bytes in, their key text out.
