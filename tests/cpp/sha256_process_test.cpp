@@ -5,14 +5,11 @@
 //    lengths and contents fed in random pieces (mbedTLS buffers partial blocks; every path
 //    reaches the block function), and HMAC-SHA256 of every length 0..300 under keys of every
 //    kind against a textbook HMAC;
-//  - the same algorithm's portable scalar form, which this file builds for itself
-//    (FERNET_SHA256_PORTABLE), block by block on random states and blocks, against the
+//  - the same algorithm's portable scalar form (FERNET_SHA256_PORTABLE, built for this test
+//    in sha256_portable.cpp), block by block on random states and blocks, against the
 //    textbook block function and against the hook, and compress_digest (PBKDF2's block)
 //    likewise. The wasm build (SIMD128) is checked against node:crypto in
 //    tests/js/sha256-wasm.test.js.
-#define FERNET_SHA256_PORTABLE 1
-#include "sha256_block.h"
-
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 #include <gtest/gtest.h>
 
@@ -24,6 +21,7 @@
 
 #include "mbedtls/md.h"
 #include "mbedtls/sha256.h"
+#include "sha256_portable.h"
 
 namespace {
 
@@ -189,7 +187,7 @@ TEST(Sha256Process, BlockFunctionMatchesTextbookOnRandomStates) {
     mbedtls_sha256_init(&ctx);
     std::memcpy(ctx.state, expected, sizeof expected);
     textbook_compress(expected, block.data());
-    fernet::sha256::compress(portable, block.data());
+    sha256_portable::compress(portable, block.data());
     ASSERT_EQ(mbedtls_internal_sha256_process(&ctx, block.data()), 0);
     for (int i = 0; i < 8; ++i) {
       ASSERT_EQ(portable[i], expected[i]) << "trial " << trial << " word " << i;
@@ -218,11 +216,11 @@ TEST(Sha256Process, DigestBlockMatchesTextbookAndCompress) {
     textbook_compress(expected, block.data());
     uint32_t generic[8];
     std::memcpy(generic, iv, sizeof generic);
-    fernet::sha256::compress(generic, block.data());
+    sha256_portable::compress(generic, block.data());
     uint32_t out[8], round0[2];
-    fernet::sha256::digest_round0(round0, iv);
-    fernet::sha256::compress_digest(out, iv, round0, words);
-    fernet::sha256::compress_digest(words, iv, round0, words);
+    sha256_portable::digest_round0(round0, iv);
+    sha256_portable::compress_digest(out, iv, round0, words);
+    sha256_portable::compress_digest(words, iv, round0, words);
     for (int i = 0; i < 8; ++i) {
       ASSERT_EQ(generic[i], expected[i]) << "trial " << trial << " word " << i;
       ASSERT_EQ(out[i], expected[i]) << "trial " << trial << " word " << i;
