@@ -263,9 +263,13 @@ Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
                const uint8_t* message, size_t message_size, SecureBuffer& token) {
   if (message_size > kMaxMessageSize) return Status::kTooLarge;
   const size_t padded = internal::padded_size(message_size);
-  SecureBuffer raw;
-  if (!raw.allocate(internal::raw_token_size(message_size))) return Status::kOutOfMemory;
-  uint8_t* p = raw.data();
+  // One block holds the token text and, after it, the raw token it encodes:
+  // one allocation a token rather than two. The raw part is public once
+  // encrypted (header, ciphertext, HMAC) and is wiped with the block.
+  const size_t raw_size = internal::raw_token_size(message_size);
+  const size_t text_size = base64url::encoded_size(raw_size);
+  if (!token.allocate(text_size + raw_size)) return Status::kOutOfMemory;
+  uint8_t* p = token.data() + text_size;
   internal::write_header(timestamp, iv, p);
   uint8_t* ciphertext = p + internal::kCiphertextOffset;
   // Whole blocks are copied as they are; the last one is padded.
@@ -277,9 +281,12 @@ Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
   Status status = internal::aes_cbc(key, MBEDTLS_AES_ENCRYPT, iv, ciphertext, padded);
   if (status == Status::kOk)
     status = internal::hmac_sha256(key, p, kHeaderSize + padded, ciphertext + padded);
-  if (status != Status::kOk) return status;
-  if (!token.allocate(base64url::encoded_size(raw.size()))) return Status::kOutOfMemory;
-  base64url::encode(raw.data(), raw.size(), token.data());
+  if (status != Status::kOk) {
+    token.reset();
+    return status;
+  }
+  base64url::encode(p, raw_size, token.data());
+  token.truncate(text_size);
   return Status::kOk;
 }
 

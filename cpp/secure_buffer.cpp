@@ -126,6 +126,10 @@ bool SecureBuffer::resize(size_t size) {
   return true;
 }
 
+void SecureBuffer::truncate(size_t size) {
+  if (size < size_) size_ = size;
+}
+
 void SecureBuffer::reset() {
   secure_free(data_);
   data_ = nullptr;

@@ -89,6 +89,9 @@ class SecureBuffer {
   // Changes the size keeping the contents (new bytes zero). The old block is
   // released only after its successor exists; on failure nothing changes.
   bool resize(size_t size);
+  // Makes only the first `size` bytes the contents (size <= size()); the block
+  // keeps its length and is wiped whole when freed.
+  void truncate(size_t size);
   void reset();
 
   uint8_t* data() { return data_; }
