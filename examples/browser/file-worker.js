@@ -30,40 +30,101 @@ for (const c of '\t\n\r\f\v "\'') IGNORED[c.charCodeAt(0)] = 1;
 // before the next is asked for; if one were kept, the read that reuses its
 // buffer transfers (detaches) it, so a kept chunk reads as empty, never as
 // other bytes (and a token then fails its HMAC).
-const CHUNK = 256 * 1024;
+// A chunk is a whole 1 MiB buffer, filled by as many reads as it takes (a
+// Blob stream hands out 64 KiB at a time, and every call into the library
+// has a fixed cost), and the next buffer is being filled while this one is
+// used, so the browser reads the file while the library works.
+const CHUNK = 1024 * 1024;
+
+// Fills `buffer` from a BYOB reader: { bytes, end }, bytes a view of the
+// (transferred) buffer.
+async function fill(reader, buffer) {
+  let filled = 0;
+  let current = buffer;
+  while (filled < current.byteLength) {
+    const { done, value } = await reader.read(new Uint8Array(current, filled));
+    if (value !== undefined) current = value.buffer;
+    if (done) return { bytes: new Uint8Array(current, 0, filled), end: true };
+    filled += value.length;
+  }
+  return { bytes: new Uint8Array(current, 0, filled), end: false };
+}
+
 async function* chunks(file, phase) {
-  const spare = [new ArrayBuffer(CHUNK), new ArrayBuffer(CHUNK)];
-  let turn = 0;
   let done = 0;
   let reported = 0;
+  const progress = (size) => {
+    done += size;
+    if (done - reported > file.size / 100) {
+      reported = done;
+      self.postMessage({ progress: done / file.size, phase });
+    }
+  };
   let reader;
-  let byob = true;
   try {
     reader = file.stream().getReader({ mode: 'byob' });
   } catch {
-    byob = false; // a browser whose Blob streams are not byte streams
-    reader = file.stream().getReader();
+    reader = null; // a browser whose Blob streams are not byte streams
   }
+  if (reader === null) {
+    reader = file.stream().getReader();
+    try {
+      for (;;) {
+        if (stop.signal.aborted) throw stop.signal.reason;
+        const { done: end, value } = await reader.read();
+        if (end) break;
+        progress(value.length);
+        yield value;
+      }
+      self.postMessage({ progress: 1, phase });
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+    return;
+  }
+  // The read ahead, caught here so that one left behind (the job ended
+  // early) is no unhandled rejection; awaiting it still throws.
+  const ahead = (buffer) => {
+    const reading = fill(reader, buffer);
+    reading.catch(() => {});
+    return reading;
+  };
+  let next = ahead(new ArrayBuffer(CHUNK));
+  let spare = new ArrayBuffer(CHUNK);
   try {
     for (;;) {
       if (stop.signal.aborted) throw stop.signal.reason;
-      const { done: end, value } = byob ? await reader.read(new Uint8Array(spare[turn])) : await reader.read();
+      const { bytes, end } = await next;
+      next = end ? null : ahead(spare);
+      progress(bytes.length);
+      if (bytes.length !== 0) yield bytes;
       if (end) break;
-      if (byob) {
-        spare[turn] = value.buffer;
-        turn ^= 1;
-      }
-      done += value.length;
-      if (done - reported > file.size / 100) {
-        reported = done;
-        self.postMessage({ progress: done / file.size, phase });
-      }
-      yield value;
+      spare = bytes.buffer;
     }
     self.postMessage({ progress: 1, phase });
   } finally {
     reader.cancel().catch(() => {});
   }
+}
+
+// Every byte Python skips is below BELOW and every token character is at or
+// above it, so a chunk with no byte below BELOW (a token file's chunks all
+// but always) has nothing to drop. Checked four bytes at a time: the
+// per-byte filter costs seconds on a large file, this a fraction of one.
+// (x - B) & ~x & 0x80 per byte flags a byte below B (B <= 0x80); a borrow
+// can only flag more, never fewer, and anything flagged takes the exact path.
+let BELOW = 0;
+IGNORED.forEach((ignored, byte) => { if (ignored === 1) BELOW = byte + 1; });
+const BELOW4 = BELOW * 0x01010101;
+function mayHaveIgnored(bytes) {
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes.length >>> 2 : 0;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, aligned);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (((word - BELOW4) & ~word & 0x80808080) !== 0) return true;
+  }
+  for (let i = aligned * 4; i < bytes.length; i++) if (bytes[i] < BELOW) return true;
+  return false;
 }
 
 // One pass over a token file, for decryptStream (which makes two: verify,
@@ -75,6 +136,7 @@ function tokenPass(file, phase) {
       for (;;) {
         const { done, value } = await source.next();
         if (done) return controller.close();
+        if (!mayHaveIgnored(value)) return controller.enqueue(value);
         let keep = 0;
         for (let i = 0; i < value.length; i++) if (IGNORED[value[i]] === 0) value[keep++] = value[i];
         if (keep > 0) return controller.enqueue(value.subarray(0, keep));
@@ -100,15 +162,29 @@ async function head(file) {
 // Where the output goes: a file (written through the browser's temporary
 // file, which only replaces the chosen one on close; abort discards it), or
 // a Blob, in pieces the browser may keep on disk.
+// Each write goes on while the next chunk is worked on: the browser writes
+// (in another process) while this worker encrypts or decrypts. Only one is
+// ever in flight, so at most one chunk is held; its failure surfaces at the
+// next write or at close.
 async function fileSink(handle) {
   const writable = await handle.createWritable();
   let size = 0;
+  let writing = null;
+  const settle = async () => {
+    const previous = writing;
+    writing = null;
+    if (previous !== null) await previous;
+  };
   return {
     write: async (bytes) => {
+      await settle();
       size += bytes.length;
-      if (bytes.length !== 0) await writable.write(bytes);
+      if (bytes.length === 0) return;
+      writing = writable.write(bytes);
+      writing.catch(() => {}); // handled by settle(), or moot after abort
     },
     close: async () => {
+      await settle();
       await writable.close();
       return { ok: true, size };
     },
