@@ -68,7 +68,8 @@ let found = null;
 function pythons() {
   if (found !== null) return found;
   found = [];
-  for (const executable of ['/usr/bin/python3', 'python3']) {
+  // (The second is the python3 on PATH, as helpers/global-setup.js resolved it.)
+  for (const executable of ['/usr/bin/python3', process.env.FERNET_TEST_PYTHON3 || 'python3']) {
     try {
       const [{ version }] = runPython(executable, [{ op: 'version' }]);
       if (!found.some((p) => p.version === version)) found.push({ executable, version });
