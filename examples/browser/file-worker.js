@@ -150,6 +150,18 @@ async function head(file) {
 // Where the output goes: a file (written through the browser's temporary
 // file, which only replaces the chosen one on close; abort discards it), or
 // a Blob, in pieces the browser may keep on disk.
+// Frees a chunk of output at once instead of leaving it to the garbage
+// collector. Each chunk the library hands out is a fresh copy that only this
+// worker holds; hundreds of MB of them, collected only now and then, were
+// most of the worker's memory growth once the job ran fast (100-150 MB at
+// 300 MB, against the test's 100 MB bound; 55-70 MB with this). Detaching the
+// buffer (transfer to length 0) releases its memory now; a browser without
+// transfer() keeps it until a collection.
+function discard(bytes) {
+  const { buffer } = bytes;
+  if (typeof buffer.transfer === 'function' && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) buffer.transfer(0);
+}
+
 // The output is written in batches of WRITE_BATCH bytes (each write to a
 // browser file has a fixed cost: 300 MB in 1 MiB writes took 3.6 s in
 // Chromium, in 4 MiB writes 2.7 s), and each write goes on while the next
@@ -190,6 +202,7 @@ async function fileSink(handle) {
         at += take;
         if (filled === WRITE_BATCH) await flush();
       }
+      discard(bytes);
     },
     close: async () => {
       await flush();
