@@ -104,9 +104,11 @@ async function* chunks(file, phase) {
 let BELOW = 0;
 IGNORED.forEach((ignored, byte) => { if (ignored === 1) BELOW = byte + 1; });
 const BELOW4 = BELOW * 0x01010101;
+const NO_WORDS = new Uint32Array(0);
 function mayHaveIgnored(bytes) {
+  // (The chunks start a buffer, so are aligned; anything else goes byte by byte.)
   const aligned = bytes.byteOffset % 4 === 0 ? bytes.length >>> 2 : 0;
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, aligned);
+  const words = aligned === 0 ? NO_WORDS : new Uint32Array(bytes.buffer, bytes.byteOffset, aligned);
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (((word - BELOW4) & ~word & 0x80808080) !== 0) return true;
