@@ -431,14 +431,16 @@ test('files: saved straight to disk; Python decrypts the page\'s file and the pa
   await expectAccessible(page, 'file saved');
 
   // Python's token as a file, with a final newline and wrapped at 76 columns
-  // (Python reads both): decrypted into a file.
-  const [{ token: pythonToken }] = runPython(python.executable, [{ op: 'encrypt', key, data: b64(content) }]);
+  // (Python reads both): decrypted into a file. Over 2 MB, so that it spans
+  // several of the worker's 1 MiB chunks, with line breaks across their edges.
+  const larger = Buffer.concat(Array(6).fill(content));
+  const [{ token: pythonToken }] = runPython(python.executable, [{ op: 'encrypt', key, data: b64(larger) }]);
   const wrapped = `${pythonToken.match(/.{1,76}/g).join('\n')}\n`;
   expect(runPython(python.executable, [{ op: 'decrypt', key, token: wrapped }])[0].error).toBeUndefined();
   await chooseFile(page, 'from-python.bin.fernet', Buffer.from(wrapped));
   await fileJob(() => page.click('#decrypt-file'));
-  await expect(message('file-message')).resolves.toBe('Decrypted from-python.bin.fernet: 300,000 bytes, saved as from-python.bin.');
-  expect((await saved('from-python.bin')).equals(content)).toBe(true);
+  await expect(message('file-message')).resolves.toBe('Decrypted from-python.bin.fernet: 1,800,000 bytes, saved as from-python.bin.');
+  expect((await saved('from-python.bin')).equals(larger)).toBe(true);
 });
 
 test('files: "not a Fernet token file" vs "not made with this key"; nothing is written either way', async () => {
