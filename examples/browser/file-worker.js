@@ -157,8 +157,10 @@ async function head(file) {
 // speed-up). Detaching the buffer (transfer to length 0) releases its memory
 // now; a browser without transfer() keeps it until a collection. Only a
 // whole, non-empty buffer is detached: never a view into something shared.
+// Zero-filled first: a decrypted chunk is plaintext.
 function discard(bytes) {
   const { buffer } = bytes;
+  bytes.fill(0);
   if (typeof buffer.transfer === 'function' && bytes.length !== 0
     && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) buffer.transfer(0);
 }
@@ -188,6 +190,11 @@ async function fileSink(handle) {
     writing = null;
     if (previous !== null) await previous;
   };
+  // The batches hold plaintext when decrypting: zero-filled once no write reads them.
+  const wipeBatches = () => {
+    batch.fill(0);
+    other.fill(0);
+  };
   const flush = async () => {
     await settle();
     if (filled === 0) return;
@@ -210,12 +217,20 @@ async function fileSink(handle) {
       discard(bytes);
     },
     close: async () => {
-      await flush();
-      await settle();
-      await writable.close();
+      try {
+        await flush();
+        await settle();
+        await writable.close();
+      } finally {
+        wipeBatches();
+      }
       return { ok: true, size };
     },
-    abort: (error) => writable.abort(error).catch(() => {}),
+    abort: async (error) => {
+      await settle().catch(() => {});
+      wipeBatches();
+      await writable.abort(error).catch(() => {});
+    },
   };
 }
 function blobSink() {
