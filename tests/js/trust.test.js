@@ -480,6 +480,44 @@ describe('callbacks and cancellation', () => {
     expect(fs.readdirSync(dir)).toEqual(['in']);
   });
 
+  test('output reaches the disk during a long job, and a failed flush fails the job', async () => {
+    // js/node.mjs flushes every 16 MiB written in the background; a writeback
+    // error it meets must not be lost (a later sync may well succeed).
+    const input = path.join(dir, 'in');
+    const message = crypto.randomBytes(20 * 2 ** 20);
+    fs.writeFileSync(input, message);
+    const probe = await fs.promises.open(input, 'r');
+    const FileHandle = Object.getPrototypeOf(probe);
+    await probe.close();
+    const datasync = FileHandle.datasync;
+    let calls = 0;
+    try {
+      FileHandle.datasync = function counted() {
+        calls += 1;
+        return datasync.call(this);
+      };
+      await node.encryptFile(fernet, input, path.join(dir, 'enc'));
+      expect(calls).toBeGreaterThanOrEqual(1);
+      expect(Buffer.from(fernet.decrypt(fs.readFileSync(path.join(dir, 'enc'), 'utf8'))).equals(message)).toBe(true);
+      fs.rmSync(path.join(dir, 'enc'));
+      for (const job of [
+        () => node.encryptFile(fernet, input, path.join(dir, 'enc')),
+        () => node.decryptFile(fernet, path.join(dir, 'token'), path.join(dir, 'out')),
+      ]) {
+        FileHandle.datasync = datasync;
+        fs.writeFileSync(path.join(dir, 'token'), fernet.encrypt(message));
+        FileHandle.datasync = function failing() {
+          return Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+        };
+        await expect(job()).rejects.toMatchObject({ code: 'EIO' });
+        fs.rmSync(path.join(dir, 'token'));
+        expect(fs.readdirSync(dir)).toEqual(['in']);
+      }
+    } finally {
+      FileHandle.datasync = datasync;
+    }
+  });
+
   test('no overwrite without force, a dangling symlink included', async () => {
     const input = path.join(dir, 'in');
     fs.writeFileSync(input, 'plain');
