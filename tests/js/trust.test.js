@@ -481,10 +481,10 @@ describe('callbacks and cancellation', () => {
   });
 
   test('output reaches the disk during a long job, and a failed flush fails the job', async () => {
-    // js/node.mjs flushes every 16 MiB written in the background; a writeback
+    // js/node.mjs flushes every 8 MiB written in the background; a writeback
     // error it meets must not be lost (a later sync may well succeed).
     const input = path.join(dir, 'in');
-    const message = crypto.randomBytes(20 * 2 ** 20);
+    const message = crypto.randomBytes(9 * 2 ** 20);
     fs.writeFileSync(input, message);
     const probe = await fs.promises.open(input, 'r');
     const FileHandle = Object.getPrototypeOf(probe);
