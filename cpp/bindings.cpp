@@ -224,8 +224,6 @@ void recover() {
 
 // ---- one-shot operations -----------------------------------------------------
 
-// Key text (parse_key) or 32 raw bytes (prepare_key) in, a fernet::Key out:
-// JS keeps it and hands it back with every operation (wasm keeps no key).
 // The prepared key as the output when `status` is kOk; the local copy is wiped either way.
 int emit_key(Status status, fernet::Key& key) {
   const int result = status == Status::kOk ? emit(reinterpret_cast<const uint8_t*>(&key), sizeof key) : fail(status);
@@ -233,6 +231,8 @@ int emit_key(Status status, fernet::Key& key) {
   return result;
 }
 
+// Key text (parse_key) or 32 raw bytes (prepare_key) in, a fernet::Key out:
+// JS keeps it and hands it back with every operation (wasm keeps no key).
 int parse_key() {
   begin();
   if (!inputs_fit()) return fail(Status::kTooLarge);

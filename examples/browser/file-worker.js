@@ -176,7 +176,8 @@ function discard(bytes) {
 // write has finished, and a write's failure surfaces at the next write or at
 // close. (300 MB: 8 MiB batches saved about 0.9 s encrypting, 0.6 s
 // decrypting, over writing each 1 MiB chunk's output.) write() takes its
-// bytes: they are freed once copied into the batch.
+// bytes: they are zero-filled and freed once copied into the batch, or when the
+// write fails.
 const WRITE_BATCH = 8 * 1024 * 1024;
 async function fileSink(handle) {
   const writable = await handle.createWritable();
@@ -206,15 +207,18 @@ async function fileSink(handle) {
   return {
     write: async (bytes) => {
       size += bytes.length;
-      let at = 0;
-      while (at < bytes.length) {
-        const take = Math.min(bytes.length - at, WRITE_BATCH - filled);
-        batch.set(bytes.subarray(at, at + take), filled);
-        filled += take;
-        at += take;
-        if (filled === WRITE_BATCH) await flush();
+      try {
+        let at = 0;
+        while (at < bytes.length) {
+          const take = Math.min(bytes.length - at, WRITE_BATCH - filled);
+          batch.set(bytes.subarray(at, at + take), filled);
+          filled += take;
+          at += take;
+          if (filled === WRITE_BATCH) await flush();
+        }
+      } finally {
+        discard(bytes); // a failed write's chunk too: it may be plaintext
       }
-      discard(bytes);
     },
     close: async () => {
       try {
