@@ -1,11 +1,19 @@
-"""Writes the libFuzzer seed corpora, fresh on every run (no corpus is kept in
-the repo): the official Fernet vectors kept in tests/vectors/, plus tokens
-that Python's cryptography makes here and now.
+"""Writes the libFuzzer seed corpora, fresh on every run: the official Fernet
+vectors kept in tests/vectors/, tokens that Python's cryptography makes here
+and now, and the inputs earlier campaigns found (fuzz/corpus/<target>.txt).
 
-usage: seeds.py OUT_DIR [VECTORS_DIR]   (VECTORS_DIR defaults to tests/vectors)
+usage: seeds.py [--fresh] OUT_DIR [VECTORS_DIR]
+                                  (VECTORS_DIR defaults to tests/vectors;
+                                  --fresh: without the kept inputs)
+       seeds.py --keep TARGET DIR  (DIR's inputs become fuzz/corpus/TARGET.txt)
 A missing or empty vectors folder is an error, never a silent fallback.
 Each target gets OUT_DIR/<target>/, in that target's input layout
 (fuzz/*.cpp): key bytes first, then the fields the target reads.
+
+The kept inputs are what lets the short runs of npm test start where a long
+campaign ended: a minimal set (libFuzzer's -merge=1, scripts/fuzz.sh --keep)
+with that campaign's coverage, one input per line in base64, sorted, so the
+file changes only when the set does.
 """
 import base64
 import datetime
@@ -23,7 +31,9 @@ def seconds(rfc3339):
     return int(datetime.datetime.fromisoformat(rfc3339).timestamp())
 
 
-VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors")
+HERE = os.path.dirname(os.path.abspath(__file__))
+VECTORS = os.path.join(HERE, "..", "tests", "vectors")
+KEPT = os.path.join(HERE, "corpus")
 
 
 def vector_cases(directory):
@@ -55,9 +65,37 @@ def write(out, target, seed):
         f.write(seed)
 
 
+def kept_inputs(target):
+    path = os.path.join(KEPT, f"{target}.txt")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [base64.b64decode(line) for line in f if line.strip() and not line.startswith("#")]
+
+
+def keep(target, folder):
+    inputs = []
+    for name in os.listdir(folder):
+        with open(os.path.join(folder, name), "rb") as f:
+            inputs.append(f.read())
+    lines = sorted(base64.b64encode(data).decode() for data in inputs)
+    os.makedirs(KEPT, exist_ok=True)
+    with open(os.path.join(KEPT, f"{target}.txt"), "w") as f:
+        f.write(f"# fuzz_{target}: inputs kept from campaigns (fuzz/seeds.py), base64, one per line\n")
+        f.writelines(line + "\n" for line in lines)
+    print(f"seeds.py: kept {len(lines)} inputs for {target}")
+
+
 def main():
-    out = sys.argv[1]
-    vectors = vector_cases(sys.argv[2] if len(sys.argv) > 2 else VECTORS)
+    args = sys.argv[1:]
+    if args[0] == "--keep":
+        keep(args[1], args[2])
+        return
+    fresh = args[0] == "--fresh"
+    if fresh:
+        args = args[1:]
+    out = args[0]
+    vectors = vector_cases(args[1] if len(args) > 1 else VECTORS)
     cases = vectors + python_cases()
     for case in cases:
         secret = case["secret"].encode()
@@ -77,7 +115,13 @@ def main():
         other = os.urandom(32)
         for count, keys in [(1, key), (2, other + key), (3, key + other + other)]:
             write(out, "multifernet", bytes([count - 1]) + keys + os.urandom(16) + token)
-    print(f"seeds.py: {len(cases)} tokens ({len(vectors)} from the vectors) -> {out}")
+    kept = 0
+    for path in [] if fresh else sorted(glob.glob(os.path.join(KEPT, "*.txt"))):
+        target = os.path.basename(path)[: -len(".txt")]
+        for data in kept_inputs(target):
+            write(out, target, data)
+            kept += 1
+    print(f"seeds.py: {len(cases)} tokens ({len(vectors)} from the vectors) and {kept} kept inputs -> {out}")
 
 
 if __name__ == "__main__":

@@ -7,20 +7,25 @@
 #
 #   npm run fuzz -- 3600                       # a long campaign: 3600 s per target
 #   bash scripts/fuzz.sh 600 decrypt key       # only these targets, 600 s each
-#   FUZZ_SECONDS=4 FUZZ_SECONDS_KEY=8 FUZZ_SECONDS_KDF=8 FUZZ_SECONDS_STREAM=12 bash scripts/fuzz.sh
-#                                              # as npm test runs it (scripts/test.sh)
+#   npm run fuzz -- --keep 600                 # and keep what it found (fuzz/corpus/)
+#   FUZZ_SECONDS=3 bash scripts/fuzz.sh        # as npm test runs it (scripts/test.sh)
 #   build-fuzz/fuzz_decrypt build-fuzz/findings/crash-...   # replay a finding
 #
 # The compiler is CC/CXX when they name clang (libFuzzer is clang's), otherwise
 # the first clang pair on PATH (clang, then clang-19 ... clang-14).
 # FUZZ_SECONDS_<TARGET> (e.g. FUZZ_SECONDS_STREAM) overrides the seconds for
 # one target; the targets given the most time start first.
-# Seeds are written fresh from the official vectors in tests/vectors/ and from
-# tokens Python's cryptography makes on the spot (fuzz/seeds.py).
+# Seeds are written fresh from the official vectors in tests/vectors/, from
+# tokens Python's cryptography makes on the spot, and from the inputs earlier
+# campaigns kept in fuzz/corpus/ (fuzz/seeds.py). With --keep, a passing run
+# replaces each target's kept inputs with the smallest set of its corpus that
+# has all the coverage the fresh seeds lack (libFuzzer's -merge=1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+keep=0
+if [ "${1:-}" = --keep ]; then keep=1; shift; fi
 seconds=${FUZZ_SECONDS:-60}
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
 targets=("$@")
@@ -123,4 +128,18 @@ if [ ${#failed[@]} -gt 0 ]; then
     done
   done
   exit 1
+fi
+
+if [ $keep = 1 ]; then
+  # Fresh seeds first: only inputs that add coverage beyond them are kept.
+  rm -rf "$build/fresh" "$build/merged"
+  python3 fuzz/seeds.py --fresh "$build/fresh" tests/vectors >/dev/null
+  for name in "${targets[@]}"; do
+    mkdir -p "$build/fresh/$name" "$build/merged/$name"
+    cp -R "$build/fresh/$name/." "$build/merged/$name/"
+    "$build/fuzz_$name" -merge=1 -max_len=4096 "$build/merged/$name" "$build/corpus/$name" \
+      >"$build/merge_$name.log" 2>&1
+    for seed in "$build/fresh/$name/"*; do [ -f "$seed" ] && rm -f "$build/merged/$name/$(basename "$seed")"; done
+    python3 fuzz/seeds.py --keep "$name" "$build/merged/$name"
+  done
 fi
