@@ -29,48 +29,36 @@ extern "C" void stackRestore(uintptr_t);
 
 // Emscripten's libc copies large blocks by calling out to JS
 // (HEAPU8.copyWithin), a method user code can replace, while C++ holds
-// secrets. These never leave wasm: long runs are one bulk-memory instruction,
-// short ones a loop of 8-byte words, since a bulk-memory instruction is a call
-// into the engine and most of the core's copies and wipes are a block, a key
-// or a hash context (memset went from 7.5% to 3.4% of a 16-byte encrypt's
-// profile when the loop took words and runs up to 256 bytes).
+// secrets. These never leave wasm: short runs (most of the core's copies are
+// a block or two) in a plain loop, longer ones as one bulk-memory instruction.
 // (AddressSanitizer builds keep its own checked versions.)
 #if !defined(__has_feature) || !__has_feature(address_sanitizer)
 namespace {
-constexpr size_t kShortRun = 256;
-using Word = uint64_t __attribute__((aligned(1), may_alias));
-using Byte = unsigned char;
-}  // namespace
+constexpr size_t kShortRun = 64;
+}
 extern "C" __attribute__((no_builtin)) void* memcpy(void* __restrict dest, const void* __restrict src,
                                                      size_t n) {
   if (n >= kShortRun) return __builtin_memcpy(dest, src, n);
-  auto* d = static_cast<Byte*>(dest);
-  const auto* s = static_cast<const Byte*>(src);
-  for (; n >= 8; n -= 8, d += 8, s += 8) *reinterpret_cast<Word*>(d) = *reinterpret_cast<const Word*>(s);
+  auto* d = static_cast<unsigned char*>(dest);
+  const auto* s = static_cast<const unsigned char*>(src);
   while (n-- != 0) *d++ = *s++;
   return dest;
 }
 extern "C" __attribute__((no_builtin)) void* memmove(void* dest, const void* src, size_t n) {
   if (n >= kShortRun) return __builtin_memmove(dest, src, n);
-  auto* d = static_cast<Byte*>(dest);
-  const auto* s = static_cast<const Byte*>(src);
-  // Each word is read whole before it is written, so overlapping runs copy
-  // correctly word by word: forwards when dest is below src, else backwards.
+  auto* d = static_cast<unsigned char*>(dest);
+  const auto* s = static_cast<const unsigned char*>(src);
   if (d < s) {
-    for (; n >= 8; n -= 8, d += 8, s += 8) *reinterpret_cast<Word*>(d) = *reinterpret_cast<const Word*>(s);
     while (n-- != 0) *d++ = *s++;
   } else {
-    for (; n >= 8; n -= 8) *reinterpret_cast<Word*>(d + n - 8) = *reinterpret_cast<const Word*>(s + n - 8);
     while (n-- != 0) d[n] = s[n];
   }
   return dest;
 }
 extern "C" __attribute__((no_builtin)) void* memset(void* dest, int value, size_t n) {
   if (n >= kShortRun) return __builtin_memset(dest, value, n);
-  auto* d = static_cast<Byte*>(dest);
-  const Word word = 0x0101010101010101ULL * static_cast<Byte>(value);
-  for (; n >= 8; n -= 8, d += 8) *reinterpret_cast<Word*>(d) = word;
-  while (n-- != 0) *d++ = static_cast<Byte>(value);
+  auto* d = static_cast<unsigned char*>(dest);
+  while (n-- != 0) *d++ = static_cast<unsigned char>(value);
   return dest;
 }
 #endif
