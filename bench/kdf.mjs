@@ -2,7 +2,8 @@
 // 1,200,000 iterations and scrypt at n=2^14, r=8, p=1, for Fernet.deriveKey
 // and its peers (node:crypto = OpenSSL, Python's cryptography, WebCrypto,
 // @noble/hashes, hash-wasm). Every peer's key is checked against ours first.
-// Implementations are interleaved round by round; the median is reported.
+// Implementations are interleaved round by round, each round starting with
+// the next one; the median is reported.
 // `node bench/kdf.mjs` runs it alone; bench/run.mjs appends it to its report.
 import { spawnSync } from 'node:child_process';
 import { pbkdf2Sync, scryptSync, webcrypto } from 'node:crypto';
@@ -107,7 +108,10 @@ async function measure() {
   const expected = {};
   for (const kdf of ['pbkdf2', 'scrypt']) {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const impl of impls) {
+      // Each round starts with another implementation, so none always runs
+      // right after the same (long) one.
+      const order = impls.map((_, i) => impls[(i + round) % impls.length]);
+      for (const impl of order) {
         if (impl[kdf] === null) continue;
         const spent = times[impl.name][kdf].reduce((a, b) => a + b, 0);
         if (round > 0 && spent > BUDGET_SECONDS) continue;
