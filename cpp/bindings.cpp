@@ -23,10 +23,6 @@
 #include "fernet_stream.h"
 #include "kdf.h"
 
-// compiler-rt's stack helpers (the same ones Emscripten's JS runtime uses).
-extern "C" uintptr_t stackSave();
-extern "C" void stackRestore(uintptr_t);
-
 // Emscripten's libc copies large blocks by calling out to JS
 // (HEAPU8.copyWithin), a method user code can replace, while C++ holds
 // secrets. These never leave wasm: short runs (most of the core's copies are
@@ -189,7 +185,7 @@ int fail(Status status) {
 // ---- the exchange ------------------------------------------------------------
 
 uint32_t exchange_fields() {
-  resting_stack = stackSave();  // called from JS with no C++ frame below
+  resting_stack = emscripten_stack_get_current();  // called from JS with no C++ frame below
   return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(fields));
 }
 
@@ -208,11 +204,21 @@ void release() {
   publish_data();
 }
 
+// Sets the stack pointer, the global wasm-ld gives every module. Emscripten's
+// helper for this has changed its name (stackRestore in older releases,
+// _emscripten_stack_restore in current ones), so it is the one instruction, here.
+void set_stack_pointer(uintptr_t value) {
+  __asm__ volatile(
+      ".globaltype __stack_pointer, i32\n"
+      "local.get %0\n"
+      "global.set __stack_pointer\n" ::"r"(value));
+}
+
 // After a JS exception unwound through a C++ call (no C++ cleanup ran): put the
 // stack pointer back, wipe the stack the aborted call used, and wipe and free
 // everything it allocated. The data area is replaced as well.
 void recover() {
-  stackRestore(resting_stack);
+  set_stack_pointer(resting_stack);
   // Neither this function nor memset keeps a frame in linear memory, so the
   // whole stack below the resting point is free to wipe.
   const uintptr_t end = emscripten_stack_get_end();

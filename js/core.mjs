@@ -156,10 +156,21 @@ function fail(status) {
 // buffer, so a stale view has length 0); they are made anew then.
 function refreshViews() {
   if (heap === null || heap.length === 0) {
-    heapBuffer = memory.buffer;
+    heapBuffer = fixedLengthBuffer();
     heap = new NativeUint8Array(heapBuffer);
     fieldView = new NativeUint32Array(heapBuffer, fieldsAddress, k.FIELD_OUTPUT_SIZE + 1);
   }
+}
+
+// Glue from a newer Emscripten may switch the memory to a resizable buffer
+// (WebAssembly.Memory#toResizableBuffer), and browsers' TextDecoder and
+// TextEncoder refuse views of one: it is switched back. The glue itself reads
+// its views only while it loads, or after growing the memory, which detaches
+// this buffer (length 0 above) and so brings the check round again.
+function fixedLengthBuffer() {
+  const buffer = memory.buffer;
+  if (buffer.resizable !== true || typeof memory.toFixedLengthBuffer !== 'function') return buffer;
+  return memory.toFixedLengthBuffer();
 }
 
 function writeU64(field, value) {

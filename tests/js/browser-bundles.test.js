@@ -52,7 +52,7 @@ async function serveStrict(dir) {
 
 // Opens `url` with the test's parameters and returns what the page and its
 // worker report, plus every CSP violation and console error seen.
-async function openApp(url) {
+async function openApp(url, initScript) {
   const page = await browser.context.newPage();
   const problems = [];
   page.on('console', (message) => {
@@ -65,22 +65,23 @@ async function openApp(url) {
       globalThis.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
     });
   });
+  if (initScript) await page.addInitScript(initScript);
   try {
     await page.goto(`${url}#${encodeURIComponent(JSON.stringify(params))}`);
     await page.waitForFunction(() => globalThis.fernetResult, null, { timeout: 30000 }).catch((error) => {
       throw new Error(`${error.message}\n${problems.join('\n')}`);
     });
-    const { result, violations } = await page.evaluate(() => (
-      { result: globalThis.fernetResult, violations: globalThis.cspViolations }));
-    return { result, violations, problems };
+    const { result, violations, resizable } = await page.evaluate(() => (
+      { result: globalThis.fernetResult, violations: globalThis.cspViolations, resizable: globalThis.madeResizable }));
+    return { result, violations, problems, resizable };
   } finally {
     await page.close();
   }
 }
 
 // The page and its worker work, and Python decrypts the token each made.
-async function expectWorks(url) {
-  const { result, violations, problems } = await openApp(url);
+async function expectWorks(url, initScript) {
+  const { result, violations, problems, resizable } = await openApp(url, initScript);
   expect(result.error).toBeUndefined();
   expect(violations).toEqual([]);
   expect(problems).toEqual([]);
@@ -88,6 +89,7 @@ async function expectWorks(url) {
   expect(result.worker).toMatchObject({ decrypted: MESSAGE, forgedRejected: true, hasWindow: false, violations: [] });
   const tokens = [result.page.token, result.worker.token];
   for (const readings of await python.read(tokens)) expect(readings).toEqual([MESSAGE, MESSAGE]);
+  return { resizable };
 }
 
 function jsFiles(dir) {
@@ -110,17 +112,41 @@ test('the CSP check is live: a page that evaluates a string is caught', async ()
   expect(violations.join('\n')).toMatch(/script-src/);
 });
 
-test('plain <script type="module"> page importing the installed file, under strict CSP', async () => {
+// The app as plain ES modules in `name`/, importing the file the package exports.
+function plainPage(name) {
   // No bundler and no import map (an inline import map would itself break the CSP):
   // the app's imports point at the file the package exports.
-  const dir = path.join(project, 'plain');
+  const dir = path.join(project, name);
   fs.mkdirSync(dir);
   for (const file of fs.readdirSync(path.join(project, 'src'))) {
     const source = fs.readFileSync(path.join(project, 'src', file), 'utf8');
     fs.writeFileSync(path.join(dir, file), source.replaceAll("from 'fernet-wasm';", "from '../node_modules/fernet-wasm/dist/fernet.mjs';"));
   }
   fs.writeFileSync(path.join(dir, 'index.html'), html('<script type="module" src="index.js"></script>'));
+}
+
+test('plain <script type="module"> page importing the installed file, under strict CSP', async () => {
+  plainPage('plain');
   await expectWorks(`${await serveStrict(project)}/plain/`);
+});
+
+test('a wasm memory switched to a resizable buffer, as newer Emscripten glue does, still works', async () => {
+  // Chromium's TextDecoder and TextEncoder refuse views of a resizable buffer;
+  // here every instance's memory is made resizable as soon as it exists.
+  plainPage('plain-resizable');
+  const makeResizable = () => {
+    const instantiate = WebAssembly.instantiate;
+    WebAssembly.instantiate = async function resizing(...args) {
+      const result = await instantiate.apply(this, args);
+      const instance = result instanceof WebAssembly.Instance ? result : result.instance;
+      for (const value of Object.values(instance.exports)) {
+        if (value instanceof WebAssembly.Memory) globalThis.madeResizable = value.toResizableBuffer().resizable;
+      }
+      return result;
+    };
+  };
+  const { resizable } = await expectWorks(`${await serveStrict(project)}/plain-resizable/`, makeResizable);
+  expect(resizable).toBe(true);
 });
 
 test('esbuild bundle (page + worker), under strict CSP', async () => {
