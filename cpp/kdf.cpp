@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "fernet_internal.h"
+#include "salsa20_block.h"
 #include "sha256_block.h"
 
 namespace fernet {
@@ -206,46 +207,18 @@ Status pbkdf2_keyed(const HmacKey& key, const uint8_t* salt, size_t salt_size, u
 }
 
 // ---- scrypt (RFC 7914) ----------------------------------------------------
-// Blocks are kept as little-endian 32-bit words throughout ROMix, converted
-// from and to bytes once per p-lane.
+// Blocks are kept as little-endian 32-bit words throughout ROMix, each 64-byte
+// block in Salsa20's slot order (salsa20::kOrder), converted from and to bytes
+// once per p-lane.
 
-inline uint32_t rotl(uint32_t x, int n) { return x << n | x >> (32 - n); }
-
-// Salsa20/8 core, in place: B = B + 8 rounds(B).
-void salsa20_8(uint32_t b[16]) {
-  uint32_t x0 = b[0], x1 = b[1], x2 = b[2], x3 = b[3], x4 = b[4], x5 = b[5], x6 = b[6], x7 = b[7],
-           x8 = b[8], x9 = b[9], x10 = b[10], x11 = b[11], x12 = b[12], x13 = b[13], x14 = b[14],
-           x15 = b[15];
-  for (int i = 0; i < 8; i += 2) {
-    // Columns.
-    x4 ^= rotl(x0 + x12, 7);   x8 ^= rotl(x4 + x0, 9);
-    x12 ^= rotl(x8 + x4, 13);  x0 ^= rotl(x12 + x8, 18);
-    x9 ^= rotl(x5 + x1, 7);    x13 ^= rotl(x9 + x5, 9);
-    x1 ^= rotl(x13 + x9, 13);  x5 ^= rotl(x1 + x13, 18);
-    x14 ^= rotl(x10 + x6, 7);  x2 ^= rotl(x14 + x10, 9);
-    x6 ^= rotl(x2 + x14, 13);  x10 ^= rotl(x6 + x2, 18);
-    x3 ^= rotl(x15 + x11, 7);  x7 ^= rotl(x3 + x15, 9);
-    x11 ^= rotl(x7 + x3, 13);  x15 ^= rotl(x11 + x7, 18);
-    // Rows.
-    x1 ^= rotl(x0 + x3, 7);    x2 ^= rotl(x1 + x0, 9);
-    x3 ^= rotl(x2 + x1, 13);   x0 ^= rotl(x3 + x2, 18);
-    x6 ^= rotl(x5 + x4, 7);    x7 ^= rotl(x6 + x5, 9);
-    x4 ^= rotl(x7 + x6, 13);   x5 ^= rotl(x4 + x7, 18);
-    x11 ^= rotl(x10 + x9, 7);  x8 ^= rotl(x11 + x10, 9);
-    x9 ^= rotl(x8 + x11, 13);  x10 ^= rotl(x9 + x8, 18);
-    x12 ^= rotl(x15 + x14, 7); x13 ^= rotl(x12 + x15, 9);
-    x14 ^= rotl(x13 + x12, 13); x15 ^= rotl(x14 + x13, 18);
-  }
-  b[0] += x0; b[1] += x1; b[2] += x2; b[3] += x3; b[4] += x4; b[5] += x5; b[6] += x6; b[7] += x7;
-  b[8] += x8; b[9] += x9; b[10] += x10; b[11] += x11; b[12] += x12; b[13] += x13; b[14] += x14;
-  b[15] += x15;
-}
+// Where in a lane's bytes the word ROMix keeps at index k comes from.
+size_t slot_offset(size_t k) { return 4 * (k - k % 16 + salsa20::kOrder[k % 16]); }
 
 // BlockMix, with ROMix's "X xor V[j]" folded in when kWithV: `in` (and `v`)
 // are 2r 64-byte blocks (32r words); `out` receives the even outputs in its
-// first half and the odd ones in its second. Each Salsa20/8 input is
-// assembled directly in its output block, so nothing is copied twice and
-// every intermediate stays in buffers that are wiped. `z`: 16 words.
+// first half and the odd ones in its second. Each Salsa20/8 input is the XOR
+// of the previous output and the input block(s), formed in registers by the
+// core; every intermediate stays in buffers that are wiped. `z`: 16 words.
 template <bool kWithV>
 void block_mix(const uint32_t* in, const uint32_t* v, uint32_t* out, uint32_t* z, size_t r) {
   const size_t last = (2 * r - 1) * 16;
@@ -253,14 +226,7 @@ void block_mix(const uint32_t* in, const uint32_t* v, uint32_t* out, uint32_t* z
   const uint32_t* prev = z;
   for (size_t i = 0; i < 2 * r; ++i) {
     uint32_t* dst = out + 16 * ((i >> 1) + (i & 1) * r);
-    const uint32_t* block = in + 16 * i;
-    if (kWithV) {
-      const uint32_t* vblock = v + 16 * i;
-      for (size_t k = 0; k < 16; ++k) dst[k] = prev[k] ^ block[k] ^ vblock[k];
-    } else {
-      for (size_t k = 0; k < 16; ++k) dst[k] = prev[k] ^ block[k];
-    }
-    salsa20_8(dst);
+    salsa20::core8_of_xor(dst, prev, in + 16 * i, kWithV ? v + 16 * i : nullptr);
     prev = dst;
   }
 }
@@ -272,7 +238,7 @@ void ro_mix(uint8_t* lane, size_t r, uint64_t n, uint32_t* v, uint32_t* xy) {
   uint32_t* x = xy;
   uint32_t* y = xy + words;
   uint32_t* z = xy + 2 * words;
-  for (size_t k = 0; k < words; ++k) x[k] = load_le32(lane + 4 * k);
+  for (size_t k = 0; k < words; ++k) x[k] = load_le32(lane + slot_offset(k));
   for (uint64_t i = 0; i < n; i += 2) {
     std::memcpy(v + i * words, x, 4 * words);
     block_mix<false>(x, nullptr, y, z, r);
@@ -284,7 +250,7 @@ void ro_mix(uint8_t* lane, size_t r, uint64_t n, uint32_t* v, uint32_t* xy) {
     block_mix<true>(x, v + (x[words - 16] & mask) * words, y, z, r);
     block_mix<true>(y, v + (y[words - 16] & mask) * words, x, z, r);
   }
-  for (size_t k = 0; k < words; ++k) store_le32(lane + 4 * k, x[k]);
+  for (size_t k = 0; k < words; ++k) store_le32(lane + slot_offset(k), x[k]);
 }
 
 }  // namespace

@@ -257,6 +257,16 @@ function scryptIntermediates(password, salt, n, r) {
   const bytes = (w) => Buffer.from(w.buffer);
   return { b, v1: bytes(v[1]), vLast: bytes(v[n - 1]), mixed: bytes(x) };
 }
+// The core keeps each 64-byte block's words in Salsa20's slot order (cpp/salsa20_block.h):
+// the scan looks for both forms.
+const SLOT_ORDER = [0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11];
+function inSlotOrder(bytes) {
+  const out = Buffer.alloc(bytes.length);
+  for (let block = 0; block < bytes.length; block += 64) {
+    SLOT_ORDER.forEach((word, slot) => bytes.copy(out, block + 4 * slot, block + 4 * word, block + 4 * word + 4));
+  }
+  return out;
+}
 
 describe('no password or intermediate is left in wasm memory after deriveKey', () => {
   const password = Buffer.from(`pw-${crypto.randomBytes(24).toString('hex')}`);
@@ -265,6 +275,7 @@ describe('no password or intermediate is left in wasm memory after deriveKey', (
   const chunks = (name, bytes) => [[`${name} (start)`, bytes.subarray(0, 24)], [`${name} (end)`, bytes.subarray(-24)]];
   const leftovers = (secrets) => secrets.filter(([, needle]) => findInMemory(captured.memory, needle).length > 0).map(([name]) => name);
   const xor = (bytes, value) => Buffer.from(bytes.map((b) => b ^ value));
+  const bothOrders = (name, bytes) => [...chunks(name, bytes), ...chunks(`${name} in slot order`, inSlotOrder(bytes))];
 
   test('control: the scan finds what is there', () => {
     expect(captured.memory).toBeInstanceOf(WebAssembly.Memory);
@@ -294,7 +305,7 @@ describe('no password or intermediate is left in wasm memory after deriveKey', (
     expect(Buffer.from(key, 'base64url').equals(raw)).toBe(true); // the reference is the core's computation
     const secrets = [
       ['password', password], ['HMAC inner pad', xor(password, 0x36)],
-      ...chunks('B', b), ...chunks('V[1]', v1), ...chunks('V[n-1]', vLast), ...chunks('ROMix output', mixed),
+      ...bothOrders('B', b), ...bothOrders('V[1]', v1), ...bothOrders('V[n-1]', vLast), ...bothOrders('ROMix output', mixed),
       ...chunks('key', raw), ['key text', Buffer.from(key)],
     ];
     expect(leftovers(secrets)).toEqual([]);
