@@ -50,6 +50,8 @@
 namespace fernet {
 namespace salsa20 {
 
+// tests/js/kdf.test.js's memory scan keeps its own copy (SLOT_ORDER) to find blocks in this
+// order: change both together.
 constexpr uint32_t kOrder[16] = {0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11};
 
 inline namespace FERNET_SALSA20_IMPL {
