@@ -356,12 +356,14 @@ int encryptor_finish(uint32_t handle) {
   });
 }
 
+// The input is the commitments' random key (COMMITMENT_KEY_SIZE bytes).
 int verifier_start(uint32_t handle) {
   begin();
   if (!inputs_fit()) return fail(Status::kTooLarge);
+  if (fields[kInputSize] != fernet::kCommitmentKeySize) return fail(Status::kInvalidParameters);
   const auto fresh = freshness();
-  return static_cast<int>(
-      object<fernet::StreamVerifier>(handle).start(keys(), key_count(), fresh ? &*fresh : nullptr));
+  return static_cast<int>(object<fernet::StreamVerifier>(handle).start(
+      keys(), key_count(), fresh ? &*fresh : nullptr, input()));
 }
 
 int verifier_update(uint32_t handle) {
@@ -449,10 +451,8 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   constant("FIELD_OUTPUT_SIZE", static_cast<uint32_t>(kOutputSize));
   constant("KEY_SIZE", static_cast<uint32_t>(fernet::kKeySize));
   constant("PREPARED_KEY_SIZE", static_cast<uint32_t>(sizeof(fernet::Key)));
-  constant("KEY_TEXT_SIZE", static_cast<uint32_t>(fernet::kKeyTextSize));
   constant("IV_SIZE", static_cast<uint32_t>(fernet::kIvSize));
-  constant("SEGMENT_SIZE", static_cast<uint32_t>(fernet::kSegmentSize));
-  constant("INITIAL_CAPACITY", static_cast<uint32_t>(kInitialCapacity));
+  constant("COMMITMENT_KEY_SIZE", static_cast<uint32_t>(fernet::kCommitmentKeySize));
   constant("STATUS_OK", static_cast<int>(Status::kOk));
   constant("STATUS_INVALID_TOKEN", static_cast<int>(Status::kInvalidToken));
   constant("STATUS_INVALID_KEY", static_cast<int>(Status::kInvalidKey));

@@ -163,11 +163,6 @@ Status hmac_finish(Hmac& hmac, uint8_t mac[kHmacSize]) {
   return ok ? Status::kOk : Status::kOutOfMemory;
 }
 
-Status hmac_inner_digest(const Hmac& hmac, uint8_t digest[kHmacSize]) {
-  mbedtls_sha256_context copy = hmac.inner;
-  return mbedtls_sha256_finish(&copy, digest) == 0 ? Status::kOk : Status::kOutOfMemory;  // wipes copy
-}
-
 void hmac_wipe(Hmac& hmac) {
   mbedtls_sha256_free(&hmac.inner);
   secure_zero(hmac.outer, sizeof hmac.outer);

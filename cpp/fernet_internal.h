@@ -117,9 +117,6 @@ inline void hmac_start(Hmac& hmac, const Key& key) { hmac_start(hmac, key.hmac_i
 Status hmac_update(Hmac& hmac, const uint8_t* data, size_t size);
 // Writes the MAC and wipes `hmac`.
 Status hmac_finish(Hmac& hmac, uint8_t mac[kHmacSize]);
-// The inner hash of everything so far, without disturbing `hmac`: the
-// streams' commitment to the text they read (see fernet_stream.h).
-Status hmac_inner_digest(const Hmac& hmac, uint8_t digest[kHmacSize]);
 // Wipes `hmac` without finishing it.
 void hmac_wipe(Hmac& hmac);
 // The whole MAC of `data` at once.

@@ -32,18 +32,11 @@ void destroy(T*& object) {
 namespace internal {
 
 // Reads token text in pieces: base64url, header (version, TTL), ciphertext
-// and the trailing MAC, with one HMAC context per key. Checking only, or
-// decrypting under one of its keys. Its plaintext is unauthenticated until
-// finish(): it is private to this file, and VerifiedDecryptor holds it back
-// until the text it came from matched the verified pass.
-//
-// prefix_digest() is the commitment: SHA-256(K0 ^ ipad || every raw byte
-// hashed so far), the inner hash of key 0's HMAC, taken by cloning its
-// state. Which raw bytes are hashed after a given text prefix (all whole
-// blocks but the last kHmacSize..+15 bytes) depends only on that prefix, not
-// on how it was chunked, and every plaintext byte released comes from hashed
-// blocks. So two readers agreeing on the digest after a text prefix read the
-// same bytes, up to a SHA-256 collision, at no extra hashing cost.
+// and the trailing MAC. Checking: one HMAC context per key, no plaintext.
+// Decrypting: under one key, without the HMAC; its plaintext is
+// unauthenticated, so the reader is private to this file and
+// VerifiedDecryptor holds the plaintext back until the text it came from
+// matched the verified pass.
 class TokenReader {
  public:
   TokenReader() { mbedtls_aes_init(&aes_); }
@@ -56,14 +49,11 @@ class TokenReader {
     return size / 4 * 3 + 3 + 2 * kBlockSize;
   }
 
-  static constexpr size_t kNoDecryption = SIZE_MAX;
-  // Decrypts under keys[decrypt_index] unless it is kNoDecryption.
-  Status start(const Key* keys, size_t key_count, const Freshness* freshness,
-               size_t decrypt_index);
+  Status start_checking(const Key* keys, size_t key_count, const Freshness* freshness);
+  Status start_decrypting(const Key& key, const Freshness* freshness);
   Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
-  Status prefix_digest(uint8_t digest[kCommitmentSize]);
-  // The key choice (internal::choose_key); when decrypting, the chosen key
-  // must be the decrypting one, and the final plaintext (at most kBlockSize
+  // Checking: the key choice (internal::choose_key), its index in *key_index.
+  // Decrypting: the padding, and the final plaintext (at most kBlockSize
   // bytes) is written.
   Status finish(uint8_t* out, size_t* written, size_t* key_index);
   uint64_t timestamp() const { return timestamp_; }
@@ -71,16 +61,16 @@ class TokenReader {
  private:
   static constexpr size_t kSlice = 3072;  // raw bytes decoded per step
   Status fail(Status status = Status::kInvalidToken);
+  void begin(const Freshness* freshness);
   Status take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* written);
   Status take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out, size_t* written);
   void wipe();
 
-  SecureBuffer keys_;            // a copy (Key[key_count_]): finish() needs them for padding
-  Hmac* hmac_ = nullptr;         // key_count_ of them, in the registry
-  size_t key_count_ = 0;
+  SecureBuffer keys_;            // checking: a copy (Key[key_count_]), finish() needs them for padding
+  Hmac* hmac_ = nullptr;         // checking: key_count_ of them, in the registry
+  size_t key_count_ = 0;         // 0 when decrypting
   mbedtls_aes_context aes_;
   bool decrypt_ = false;
-  size_t decrypt_index_ = 0;
   bool have_block_ = false;  // at least one ciphertext block was seen
   Freshness freshness_{};
   bool check_freshness_ = false;
@@ -133,13 +123,18 @@ Status TokenReader::fail(Status status) {
   return status;
 }
 
-Status TokenReader::start(const Key* keys, size_t key_count, const Freshness* freshness,
-                          size_t decrypt_index) {
+// Both starts: a wiped reader, then the settings they share.
+void TokenReader::begin(const Freshness* freshness) {
   wipe();
   mbedtls_aes_init(&aes_);
   failed_ = false;
-  const bool decrypt = decrypt_index != kNoDecryption;
-  if (key_count == 0 || (decrypt && decrypt_index >= key_count)) return Status::kInvalidKey;
+  check_freshness_ = freshness != nullptr;
+  if (check_freshness_) freshness_ = *freshness;
+}
+
+Status TokenReader::start_checking(const Key* keys, size_t key_count, const Freshness* freshness) {
+  begin(freshness);
+  if (key_count == 0) return Status::kInvalidKey;
   if (key_count > SIZE_MAX / sizeof(Hmac) || key_count > SIZE_MAX / sizeof(Key)) return Status::kOutOfMemory;
   hmac_ = static_cast<Hmac*>(secure_alloc(key_count * sizeof(Hmac)));
   if (hmac_ == nullptr) return Status::kOutOfMemory;
@@ -147,14 +142,17 @@ Status TokenReader::start(const Key* keys, size_t key_count, const Freshness* fr
   if (!keys_.allocate(key_count * sizeof(Key))) return fail(Status::kOutOfMemory);
   std::memcpy(keys_.data(), keys, key_count * sizeof(Key));
   for (size_t k = 0; k < key_count; ++k) hmac_start(hmac_[k], keys[k]);
-  if (decrypt &&
-      mbedtls_aes_setkey_dec(&aes_, encryption_key(keys[decrypt_index]), kAesKeyBits) != 0)
+  decrypt_ = false;
+  started_ = true;
+  return Status::kOk;
+}
+
+Status TokenReader::start_decrypting(const Key& key, const Freshness* freshness) {
+  begin(freshness);
+  if (mbedtls_aes_setkey_dec(&aes_, encryption_key(key), kAesKeyBits) != 0)
     return fail(Status::kOutOfMemory);
   failed_ = false;
-  decrypt_ = decrypt;
-  decrypt_index_ = decrypt_index;
-  check_freshness_ = freshness != nullptr;
-  if (check_freshness_) freshness_ = *freshness;
+  decrypt_ = true;
   started_ = true;
   return Status::kOk;
 }
@@ -260,18 +258,21 @@ Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
   return Status::kOk;
 }
 
-Status TokenReader::prefix_digest(uint8_t digest[kCommitmentSize]) {
-  if (!started_ || failed_) return Status::kInvalidToken;
-  if (hmac_inner_digest(hmac_[0], digest) != Status::kOk) return fail(Status::kOutOfMemory);
-  return Status::kOk;
-}
-
 Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
   *written = 0;
   if (!started_ || failed_) return Status::kInvalidToken;
   if (text_carry_size_ != 0 || header_size_ < kHeaderSize || !have_block_ ||
       pending_size_ != kHmacSize)
     return fail();
+  if (decrypt_) {
+    const size_t pad = pkcs7_pad_length(last_plain_);
+    if (pad == 0) return fail();
+    std::memcpy(out, last_plain_, kBlockSize - pad);
+    *written = kBlockSize - pad;
+    *key_index = 0;
+    wipe();
+    return Status::kOk;
+  }
   size_t match = key_count_;
   const Status status = choose_key(
       reinterpret_cast<const Key*>(keys_.data()), key_count_,
@@ -284,23 +285,76 @@ Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
       },
       previous_cipher_, last_cipher_, /*padding_checked_later=*/false, &match);
   if (status != Status::kOk) return fail(status);
-  if (match == key_count_ || (decrypt_ && match != decrypt_index_)) return fail();
-  if (decrypt_) {
-    // choose_key checked this padding already; kept as a guard.
-    const size_t pad = pkcs7_pad_length(last_plain_);
-    if (pad == 0) return fail();
-    std::memcpy(out, last_plain_, kBlockSize - pad);
-    *written = kBlockSize - pad;
-  }
+  if (match == key_count_) return fail();
   *key_index = match;
   wipe();
   return Status::kOk;
 }
 
+// A segment's commitment is SHA-256(index || length || NH values), all
+// 64-bit words in the machine's byte order (both passes run in one process),
+// the NH values (cpp/nh_block.h, four sums each) those of every 4 KiB of the
+// segment's text, the last 4 KiB zero-filled to whole units. Two different texts give the same commitment
+// only through a SHA-256 collision or, for some 4 KiB with the same length
+// and index, four NH collisions under independent random keys: at most 2^-128
+// for text chosen without knowing the key. The key is fresh per verification
+// and never leaves wasm memory; nothing that depends on it is ever released.
+void SegmentCommitment::start(const uint8_t* key) {
+  std::memcpy(key_, key, sizeof key_);
+  begin_segment();
+}
+
+void SegmentCommitment::begin_segment() {
+  secure_zero(block_, sizeof block_);
+  secure_zero(values_, sizeof values_);
+  length_ = block_size_ = 0;
+  value_count_ = 2;
+}
+
+void SegmentCommitment::wipe() {
+  secure_zero(key_, sizeof key_);
+  begin_segment();
+}
+
+// The NH values of the text in block_, zero-filled to whole units. One copy
+// of the NH code in the wasm, not one per caller (the download is budgeted).
+__attribute__((noinline)) void SegmentCommitment::hash_block() {
+  const size_t units = (block_size_ + nh::kUnit - 1) / nh::kUnit;
+  std::memset(block_ + block_size_, 0, units * nh::kUnit - block_size_);
+  uint64_t* sums = values_ + value_count_;
+  nh::accumulate(sums, block_, key_, units);
+  value_count_ += nh::kKeys;
+  block_size_ = 0;
+}
+
+void SegmentCommitment::update(const uint8_t* text, size_t size) {
+  while (size != 0) {
+    const size_t take = std::min(sizeof block_ - block_size_, size);
+    std::memcpy(block_ + block_size_, text, take);
+    block_size_ += take;
+    length_ += take;
+    text += take;
+    size -= take;
+    if (block_size_ == sizeof block_) hash_block();
+  }
+}
+
+Status SegmentCommitment::finish(uint64_t segment_index, uint8_t out[kCommitmentSize]) {
+  if (block_size_ != 0) hash_block();
+  values_[0] = segment_index;
+  values_[1] = length_;
+  const bool ok = mbedtls_sha256(reinterpret_cast<const uint8_t*>(values_),
+                                 value_count_ * sizeof values_[0], out, 0) == 0;
+  begin_segment();
+  return ok ? Status::kOk : Status::kOutOfMemory;
+}
+
 // The second pass's state: the decrypting reader, the plaintext of the
-// segment being read (held until the segment matches) and the commitments.
+// segment being read (held until the segment matches), the commitments and
+// their key.
 struct DecryptorState {
   TokenReader reader;
+  SegmentCommitment commitment;
   SecureBuffer staged;  // VerifiedDecryptor::kMaxSegmentOutput
   size_t staged_size = 0;
   size_t segment_fill = 0;  // text of the current segment read so far
@@ -431,6 +485,7 @@ StreamVerifier::~StreamVerifier() { wipe(); }
 
 void StreamVerifier::wipe() {
   destroy(reader_);
+  commitment_.wipe();
   commitments_.reset();
   commitment_count_ = segment_fill_ = 0;
   text_size_ = timestamp_ = 0;
@@ -443,14 +498,15 @@ Status StreamVerifier::fail(Status status) {
   return status;
 }
 
-Status StreamVerifier::start(const Key* keys, size_t key_count, const Freshness* freshness) {
+Status StreamVerifier::start(const Key* keys, size_t key_count, const Freshness* freshness,
+                             const uint8_t* commitment_key) {
   PersistentScope owned;
   wipe();
   if (key_count == 0) return Status::kInvalidKey;
   reader_ = create<internal::TokenReader>();
   if (reader_ == nullptr) return fail(Status::kOutOfMemory);
-  const Status status =
-      reader_->start(keys, key_count, freshness, internal::TokenReader::kNoDecryption);
+  commitment_.start(commitment_key);
+  const Status status = reader_->start_checking(keys, key_count, freshness);
   if (status != Status::kOk) return fail(status);
   check_freshness_ = freshness != nullptr;
   if (check_freshness_) freshness_ = *freshness;
@@ -458,14 +514,14 @@ Status StreamVerifier::start(const Key* keys, size_t key_count, const Freshness*
   return Status::kOk;
 }
 
-// Closes the open segment: the reader's prefix digest joins the commitments.
+// Closes the open segment: its commitment joins the others.
 Status StreamVerifier::commit_segment() {
   const size_t needed = (commitment_count_ + 1) * kCommitmentSize;
   if (commitments_.size() < needed &&
       !commitments_.resize(std::max(needed, commitments_.size() * 2)))
     return Status::kOutOfMemory;
-  const Status status =
-      reader_->prefix_digest(commitments_.data() + commitment_count_ * kCommitmentSize);
+  const Status status = commitment_.finish(
+      commitment_count_, commitments_.data() + commitment_count_ * kCommitmentSize);
   if (status != Status::kOk) return status;
   ++commitment_count_;
   segment_fill_ = 0;
@@ -482,6 +538,7 @@ Status StreamVerifier::update(const uint8_t* text, size_t size) {
     size_t unused = 0;
     Status status = reader_->update(text, take, nullptr, &unused);
     if (status != Status::kOk) return fail(status);
+    commitment_.update(text, take);
     segment_fill_ += take;
     text += take;
     size -= take;
@@ -536,18 +593,11 @@ Status VerifiedDecryptor::start(const StreamVerifier& verified, const Key* keys)
     return Status::kOutOfMemory;
   }
   std::memcpy(s.commitments.data(), verified.commitments_.data(), commitments_size);
+  s.commitment.start(verified.commitment_.key());
   s.commitment_count = verified.commitment_count_;
   s.expected_size = verified.text_size_;
-  // The commitments are key 0's; the plaintext and the MAC check are the
-  // chosen key's. Key 0 must fail again at the end, as it did in pass 1.
-  Key pair[2];
-  const size_t chosen = verified.key_index_;
-  pair[0] = keys[0];
-  if (chosen != 0) pair[1] = keys[chosen];
-  const size_t count = chosen == 0 ? 1 : 2;
-  const Status status = s.reader.start(
-      pair, count, verified.check_freshness_ ? &verified.freshness_ : nullptr, count - 1);
-  secure_zero(pair, sizeof pair);
+  const Status status = s.reader.start_decrypting(
+      keys[verified.key_index_], verified.check_freshness_ ? &verified.freshness_ : nullptr);
   if (status != Status::kOk) {
     wipe();
     return status;
@@ -561,7 +611,7 @@ Status VerifiedDecryptor::release_segment(uint8_t* out, size_t* written) {
   auto& s = *state_;
   if (s.next_segment >= s.commitment_count) return fail();
   uint8_t digest[kCommitmentSize];
-  if (s.reader.prefix_digest(digest) != Status::kOk) return fail();
+  if (s.commitment.finish(s.next_segment, digest) != Status::kOk) return fail();
   const bool same = mbedtls_ct_memcmp(digest, s.commitments.data() + s.next_segment * kCommitmentSize,
                                       kCommitmentSize) == 0;
   secure_zero(digest, sizeof digest);
@@ -588,6 +638,7 @@ Status VerifiedDecryptor::update(const uint8_t* text, size_t size, uint8_t* out,
     size_t produced = 0;
     if (s.reader.update(text, take, s.staged.data() + s.staged_size, &produced) != Status::kOk)
       return fail();
+    s.commitment.update(text, take);
     s.staged_size += produced;
     s.segment_fill += take;
     text += take;

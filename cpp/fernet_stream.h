@@ -7,14 +7,15 @@
 //   1. StreamVerifier reads the whole token without producing plaintext. It
 //      decides as the one-shot decrypt does (TTL, then the first key whose
 //      HMAC and padding are valid) and commits to the text it read: after
-//      each kSegmentSize bytes of text (and at the end), a 32-byte SHA-256
-//      digest of everything read so far (the inner hash of the first key's
-//      HMAC, which it computes anyway: no extra hashing).
+//      each kSegmentSize bytes of text (and at the end), a 32-byte commitment
+//      to that segment (SegmentCommitment in fernet_stream.cpp: NH under a
+//      random key the caller supplies, then SHA-256).
 //   2. VerifiedDecryptor reads the text again and decrypts under the chosen
-//      key, holding each segment's plaintext back until the digest after that
-//      segment matches the commitment: if the source changed between the
-//      passes, no plaintext of the changed segment (or later) leaves, and the
-//      stream fails.
+//      key, holding each segment's plaintext back until the segment's
+//      commitment matches: if the source changed between the passes, no
+//      plaintext of the changed segment (or later) leaves, and the stream
+//      fails. It does not compute the HMAC again: every byte it decrypts was
+//      matched against what the first pass authenticated.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +24,7 @@
 #include "fernet.h"
 #include "fernet_internal.h"
 #include "mbedtls/aes.h"
+#include "nh_block.h"
 #include "secure_buffer.h"
 
 namespace fernet {
@@ -31,10 +33,38 @@ namespace fernet {
 // 4, so base64 groups never straddle segments.
 constexpr size_t kSegmentSize = 65536;
 constexpr size_t kCommitmentSize = 32;  // a SHA-256 digest
+// The random key of a verification's commitments.
+constexpr size_t kCommitmentKeySize = nh::kKeySize;
+static_assert(kSegmentSize % nh::kKeyStride == 0, "segments end where NH values end");
 
 namespace internal {
 class TokenReader;
 struct DecryptorState;
+
+// The commitment to one segment of token text, fed the text exactly as read,
+// in any pieces. Defined in fernet_stream.cpp.
+class SegmentCommitment {
+ public:
+  // Copies `key` (kCommitmentKeySize bytes) and begins the first segment.
+  void start(const uint8_t* key);
+  void update(const uint8_t* text, size_t size);
+  // The commitment to the text since start() or the last finish(), which
+  // begins the next segment.
+  Status finish(uint64_t segment_index, uint8_t out[kCommitmentSize]);
+  void wipe();  // the key too
+  const uint8_t* key() const { return key_; }
+
+ private:
+  static constexpr size_t kValues = 2 + kSegmentSize / nh::kKeyStride * nh::kKeys;
+  void begin_segment();
+  void hash_block();
+  uint8_t key_[kCommitmentKeySize];
+  uint64_t length_ = 0;             // text of this segment so far
+  uint8_t block_[nh::kKeyStride];   // text since the last NH value
+  size_t block_size_ = 0;
+  uint64_t values_[kValues];        // index, length, then the NH values
+  size_t value_count_ = 2;
+};
 }  // namespace internal
 
 class StreamEncryptor {
@@ -85,9 +115,12 @@ class StreamVerifier {
   FERNET_REGISTRY_NEW(StreamVerifier)
 
   // `keys`: key_count keys (any number, tried in order as MultiFernet
-  // does); `freshness` null for no TTL. kInvalidKey for no key,
-  // kOutOfMemory when the per-key state cannot be allocated.
-  Status start(const Key* keys, size_t key_count, const Freshness* freshness);
+  // does); `freshness` null for no TTL; `commitment_key`:
+  // kCommitmentKeySize fresh random bytes (the platform CSPRNG's), copied.
+  // kInvalidKey for no key, kOutOfMemory when the per-key state cannot be
+  // allocated.
+  Status start(const Key* keys, size_t key_count, const Freshness* freshness,
+               const uint8_t* commitment_key);
   // kInvalidToken as soon as the text cannot be a valid token (the verifier
   // then wipes itself and fails for good until start()).
   Status update(const uint8_t* text, size_t size);
@@ -108,6 +141,7 @@ class StreamVerifier {
 
   internal::TokenReader* reader_ = nullptr;
   size_t segment_fill_ = 0;        // text of the open segment read so far
+  internal::SegmentCommitment commitment_;  // and its key, until wipe()
   SecureBuffer commitments_;       // kCommitmentSize per segment
   size_t commitment_count_ = 0;
   uint64_t text_size_ = 0;
@@ -141,7 +175,7 @@ class VerifiedDecryptor {
 
   // `verified` must have finished with kOk (else kInvalidToken); `keys` is
   // the same key array it was started with. Takes the chosen key, the
-  // timestamp, the TTL and a copy of the commitments.
+  // timestamp, the TTL and copies of the commitments and their key.
   Status start(const StreamVerifier& verified, const Key* keys);
   // Decrypts as text comes, but holds the plaintext back until its segment is
   // whole and the digest matches the commitment. A mismatch, or more text than was
@@ -149,8 +183,8 @@ class VerifiedDecryptor {
   // good (until start()). On failure *written still counts the plaintext of
   // segments that matched earlier in the same call.
   Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
-  // Checks the last segment and the total size, then the HMAC and padding
-  // again, and writes the final plaintext.
+  // Checks the last segment and the total size, then the padding again, and
+  // writes the final plaintext.
   Status finish(uint8_t* out, size_t* written);
   uint64_t timestamp() const { return timestamp_; }
 

@@ -8,7 +8,7 @@ import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
 import {
   NativeUint8Array, NativeUint32Array, decodeAscii, decodeStrict, encodeInto, setBytes, sliceString, wipe,
 } from './intrinsics.mjs';
-import { FRESH_IV, hasRandomSource, writeRandomIv } from './random.mjs';
+import { FRESH_IV, hasRandomSource, randomKey, writeRandomIv } from './random.mjs';
 
 const NOT_READY = 'fernet-wasm is not ready: await ready() before using it';
 // A module whose one function returns i8x16.swizzle(splat 0, splat 0): the
@@ -103,6 +103,7 @@ function constantsOf(m) {
     FIELD_OUTPUT_SIZE: m.FIELD_OUTPUT_SIZE,
     PREPARED_KEY_SIZE: m.PREPARED_KEY_SIZE,
     IV_SIZE: m.IV_SIZE,
+    COMMITMENT_KEY_SIZE: m.COMMITMENT_KEY_SIZE,
     STATUS_OK: m.STATUS_OK,
     STATUS_INVALID_TOKEN: m.STATUS_INVALID_TOKEN,
     STATUS_INVALID_KEY: m.STATUS_INVALID_KEY,
@@ -326,6 +327,11 @@ export function readVerification() {
 }
 
 /** The stream objects of the core: `kind` is encryptor, verifier or decryptor. */
+/** A fresh random key for one verification's commitments; the caller wipes it. */
+export function commitmentKey() {
+  return randomKey(k.COMMITMENT_KEY_SIZE);
+}
+
 export function createStream(kind) {
   const c = requireCore();
   const handle = c[`${kind}Create`]();

@@ -48,7 +48,7 @@ export function randomIv() {
 /** What a request passes as `iv` to have the core's call write a pooled one in place. */
 export const FRESH_IV = Symbol('fresh IV');
 
-/** 32 fresh random bytes for a key; the caller wipes them. */
-export function randomKey() {
-  return randomValues(new NativeUint8Array(32));
+/** `size` fresh random bytes for a key; the caller wipes them. */
+export function randomKey(size = 32) {
+  return randomValues(new NativeUint8Array(size));
 }

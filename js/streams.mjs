@@ -4,7 +4,7 @@
 // and commits to its bytes; the second releases each segment's plaintext only
 // after that segment matches what was authenticated (cpp/fernet_stream.h).
 import * as args from './args.mjs';
-import { call, createStream, freeStream, readBytes, readVerification } from './core.mjs';
+import { call, commitmentKey, createStream, freeStream, readBytes, readVerification } from './core.mjs';
 import { NativeUint8Array, codeUnitAt, setBytes, wipe } from './intrinsics.mjs';
 import { randomIv } from './random.mjs';
 
@@ -228,7 +228,12 @@ async function* chunksOf(readable, { signal, trailingNewline, onChunk } = {}) {
 export async function verify(keys, open, options = {}) {
   const verifier = new CoreStream('verifier');
   try {
-    verifier.run('Start', { keys, ttl: options.ttl, time: options.currentTime }, nothing);
+    const key = commitmentKey();
+    try {
+      verifier.run('Start', { keys, ttl: options.ttl, time: options.currentTime, input: key }, nothing);
+    } finally {
+      wipe(key);
+    }
     for await (const bytes of chunksOf(open(), options)) verifier.run('Update', { input: bytes }, nothing);
     const { keyIndex, timestamp } = verifier.run('Finish', {}, readVerification);
     return new Verified(keys, verifier, keyIndex, timestamp);

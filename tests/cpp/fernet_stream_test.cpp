@@ -59,7 +59,8 @@ std::string streamed(const std::vector<uint8_t>& key, const std::vector<uint8_t>
 // Pass 1 over `text` in chunks: the verifier's decision.
 Status verify(fernet::StreamVerifier& verifier, const std::vector<uint8_t>& keys,
               const std::string& text, size_t chunk, const fernet::Freshness* freshness = nullptr) {
-  Status s = verifier.start(prepared(keys).data(), keys.size() / fernet::kKeySize, freshness);
+  Status s = verifier.start(prepared(keys).data(), keys.size() / fernet::kKeySize, freshness,
+                            commitment_key());
   if (s != Status::kOk) return s;
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   for (size_t i = 0; i < text.size(); i += chunk) {
@@ -227,7 +228,7 @@ TEST(FernetStream, AppliesTheTtlAsTheOneShotDoes) {
 TEST(FernetStream, CallsAfterAFailureKeepFailing) {
   const auto key = test_key(8);
   StreamVerifier verifier;
-  ASSERT_EQ(verifier.start(prepared(key).data(), 1, nullptr), Status::kOk);
+  ASSERT_EQ(verifier.start(prepared(key).data(), 1, nullptr, commitment_key()), Status::kOk);
   const std::string bad = "hAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";  // version 0x84
   EXPECT_EQ(verifier.update(reinterpret_cast<const uint8_t*>(bad.data()), bad.size()), Status::kInvalidToken);
   EXPECT_EQ(verifier.update(reinterpret_cast<const uint8_t*>("AAAA"), 4), Status::kInvalidToken);

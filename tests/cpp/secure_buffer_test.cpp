@@ -104,12 +104,12 @@ TEST(Registry, StreamObjectsSurviveOrAreReclaimedWhole) {
 
   auto* verifier = new (std::nothrow) fernet::StreamVerifier;
   ASSERT_NE(verifier, nullptr);
-  ASSERT_EQ(verifier->start(prepared(key).data(), 1, nullptr), fernet::Status::kOk);
+  ASSERT_EQ(verifier->start(prepared(key).data(), 1, nullptr, commitment_key()), fernet::Status::kOk);
   const uint64_t mark = fernet::allocation_mark();
   // An aborted call that grew the verifier's commitments and created objects.
   ASSERT_EQ(verifier->update(token.data(), token.size()), fernet::Status::kOk);
   auto* orphan = new (std::nothrow) fernet::StreamVerifier;
-  ASSERT_EQ(orphan->start(prepared(key).data(), 1, nullptr), fernet::Status::kOk);
+  ASSERT_EQ(orphan->start(prepared(key).data(), 1, nullptr, commitment_key()), fernet::Status::kOk);
   ASSERT_EQ(orphan->update(token.data(), 1000), fernet::Status::kOk);
   auto* encryptor = new (std::nothrow) fernet::StreamEncryptor;
   std::vector<uint8_t> out(200);

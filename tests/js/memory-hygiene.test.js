@@ -183,6 +183,39 @@ describe('streams: nothing left once a stream has finished, failed or been destr
     expect(leftovers()).toEqual([]);
   });
 
+  // Each verification draws a random key for its commitments (cpp/nh_block.h) from
+  // getRandomValues: recorded here, and looked for while a stream runs (control) and after
+  // it finished or was cancelled.
+  test('decryptStream: the commitments\' random key goes with the stream', async () => {
+    const drawn = [];
+    const original = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
+    const spy = jest.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation((bytes) => {
+      original(bytes);
+      if (bytes.length > 4096) drawn.push(Buffer.from(bytes)); // not the 4 KiB IV pool
+      return bytes;
+    });
+    const pieces = (key) => [key.subarray(0, 32), key.subarray(key.length >> 1).subarray(0, 32), key.subarray(-32)];
+    const found = (key) => pieces(key).filter((piece) => findInMemory(captured.memory, piece).length > 0).length;
+    try {
+      const token = fernet.encryptAtTime(plaintexts[1], T0);
+      const finished = fernet.decryptStream(new Blob([token])).getReader();
+      expect((await finished.read()).done).toBe(false); // verified; the second pass holds the key
+      expect(drawn).toHaveLength(1);
+      expect(found(drawn[0])).toBe(3);
+      while (!(await finished.read()).done);
+      expect(found(drawn[0])).toBe(0);
+
+      const cancelled = fernet.decryptStream(new Blob([token])).getReader();
+      await cancelled.read();
+      expect(found(drawn[1])).toBe(3);
+      await cancelled.cancel();
+      expect(found(drawn[1])).toBe(0);
+      expect(leftovers()).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('decryptStream of a tampered token fails and leaves nothing', async () => {
     const token = tamper(Buffer.from(fernet.encryptAtTime(plaintexts[1], T0)), -10);
     await expect(readAll(fernet.decryptStream(new Blob([token])))).rejects.toThrow(InvalidToken);

@@ -194,6 +194,25 @@ describe('verify-before-release: the second pass releases only authenticated byt
     expect(out.equals(message.subarray(0, out.length))).toBe(true);
   });
 
+  // The commitments hash each 32-byte unit of text with NH (cpp/nh_block.h), word i paired
+  // with word i + 4, each 4 KiB under its own keys: one character changed at every offset of
+  // a unit, at the ends of a 4 KiB block and in the partial last segment must be caught by
+  // them alone (the second pass does not compute the HMAC again).
+  test('one character changed anywhere in a unit, block or segment is caught', async () => {
+    const message = crypto.randomBytes(110_000);
+    const token = bytes(fernet.encryptAtTime(message, T0)); // about 147,000 characters: 2 segments and a part
+    const offsets = [];
+    for (let i = 0; i < 32; i++) offsets.push(SEGMENT + 4096 + i);
+    offsets.push(SEGMENT, SEGMENT + 4095, 2 * SEGMENT - 1, 2 * SEGMENT + 5000, token.length - 50);
+    for (const at of offsets) {
+      const { chunks, error } = await released(fernet.decryptStream(sourceOf(token, tamper(token, at))));
+      expect([at, error]).toEqual([at, expect.any(InvalidToken)]);
+      const out = Buffer.concat(chunks);
+      expect(out.length).toBeLessThanOrEqual(Math.floor(at / SEGMENT) * SEGMENT / 4 * 3);
+      expect(out.equals(message.subarray(0, out.length))).toBe(true);
+    }
+  });
+
   test('a longer or shorter second read fails', async () => {
     const token = bytes(fernet.encryptAtTime(crypto.randomBytes(1000), T0));
     for (const second of [token.subarray(0, token.length - 4), Buffer.concat([token, bytes('AAAA')])]) {
