@@ -9,9 +9,10 @@
 //
 // NH of 32-bit little-endian words m[0..n) under key words k[0..n):
 //   sum over the pairs (i, j) of ((m[i] + k[i]) mod 2^32) * ((m[j] + k[j]) mod 2^32), mod 2^64.
-// UMAC pairs neighbouring words; here word i of each 32-byte unit pairs with word i + 4, so
-// that both vector forms multiply the lanes of two plain loads. Any fixed pairing of the
-// positions keeps UMAC's bound (it is the same function of a relabelled message and key):
+// The CRYPTO paper pairs neighbouring words; here, as in RFC 4418 (UMAC's specification), word
+// i of each 32-byte unit pairs with word i + 4, so that both vector forms multiply the lanes of
+// two plain loads. Any fixed pairing of the positions keeps the paper's bound (it is the same
+// function of a relabelled message and key):
 // for two different messages of the same length, the chance over a uniformly random key
 // that their NH values are equal is at most 2^-32. Four independent keys: 2^-128.
 //
