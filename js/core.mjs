@@ -326,12 +326,12 @@ export function readVerification() {
   return { keyIndex: fieldView[k.FIELD_KEY_INDEX], timestamp: readU64(k.FIELD_TIME) };
 }
 
-/** The stream objects of the core: `kind` is encryptor, verifier or decryptor. */
 /** A fresh random key for one verification's commitments; the caller wipes it. */
 export function commitmentKey() {
   return randomKey(k.COMMITMENT_KEY_SIZE);
 }
 
+/** The stream objects of the core: `kind` is encryptor, verifier or decryptor. */
 export function createStream(kind) {
   const c = requireCore();
   const handle = c[`${kind}Create`]();
