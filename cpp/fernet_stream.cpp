@@ -151,7 +151,6 @@ Status TokenReader::start_decrypting(const Key& key, const Freshness* freshness)
   begin(freshness);
   if (mbedtls_aes_setkey_dec(&aes_, encryption_key(key), kAesKeyBits) != 0)
     return fail(Status::kOutOfMemory);
-  failed_ = false;
   decrypt_ = true;
   started_ = true;
   return Status::kOk;
