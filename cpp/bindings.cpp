@@ -408,6 +408,43 @@ int decryptor_finish(uint32_t handle) {
   });
 }
 
+#if defined(FERNET_SECOND_THREAD)
+// ---- a second thread for large files (Node's build only) --------------------
+// js/aes-thread.mjs runs AES-CBC in a worker thread while the main thread
+// authenticates, encodes and does the I/O. Browsers never use these, so their
+// build leaves them out (its download is budgeted).
+
+// Like encryptor_update, for ciphertext that the other thread made.
+int encryptor_seal(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  const size_t size = fields[kInputSize];
+  return stream_step(fernet::StreamEncryptor::max_update_output(size), [&](uint8_t* out, size_t* n) {
+    return object<fernet::StreamEncryptor>(handle).update_ciphertext(input(), size, out, n);
+  });
+}
+
+// Like decryptor_start, releasing ciphertext for the other thread to decrypt.
+int decryptor_start_ciphertext(uint32_t handle, uint32_t verifier) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  return static_cast<int>(object<fernet::VerifiedDecryptor>(handle).start(
+      object<fernet::StreamVerifier>(verifier), keys(), /*ciphertext_out=*/true));
+}
+
+// The other thread's work: whole blocks under the key, chained from the IV,
+// the same number of bytes out.
+int cbc(uint32_t decrypting) {
+  begin();
+  if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
+  const size_t size = fields[kInputSize];
+  return stream_step(size, [&](uint8_t* out, size_t* n) {
+    *n = size;
+    return fernet::cbc_blocks(keys()[0], decrypting != 0, iv(), input(), size, out);
+  });
+}
+#endif
+
 // ---- keys from passwords (cpp/kdf.h) ----------------------------------------
 // The input is the password followed by the salt; kind 0 is PBKDF2-HMAC-SHA256
 // (a = iterations), 1 is scrypt (a = n, b = r, c = p). The output is the key text.
@@ -488,4 +525,9 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   function("decryptorUpdate", &decryptor_update);
   function("decryptorFinish", &decryptor_finish);
   function("decryptorFree", &destroy<fernet::VerifiedDecryptor>);
+#if defined(FERNET_SECOND_THREAD)
+  function("encryptorSeal", &encryptor_seal);
+  function("decryptorStartCiphertext", &decryptor_start_ciphertext);
+  function("cbc", &cbc);
+#endif
 }

@@ -179,8 +179,8 @@ Status hmac_sha256(const Key& key, const uint8_t* data, size_t size, uint8_t mac
   return hmac_finish(hmac, mac);
 }
 
-Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], uint8_t* data,
-               size_t size) {
+Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
+               uint8_t* out) {
   mbedtls_aes_context aes;
   mbedtls_aes_init(&aes);
   // mbedTLS advances the IV it is given, so it works on a copy.
@@ -188,7 +188,7 @@ Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], uint8_t* dat
   std::memcpy(chain, iv, kIvSize);
   int rc = mode == MBEDTLS_AES_ENCRYPT ? mbedtls_aes_setkey_enc(&aes, encryption_key(key), kAesKeyBits)
                                        : mbedtls_aes_setkey_dec(&aes, encryption_key(key), kAesKeyBits);
-  if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, mode, size, chain, data, data);
+  if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, mode, size, chain, in, out);
   mbedtls_aes_free(&aes);  // wipes the key schedule
   secure_zero(chain, sizeof chain);
   return rc == 0 ? Status::kOk : Status::kOutOfMemory;
@@ -198,7 +198,7 @@ Status final_padding_valid(const Key& key, const uint8_t previous[kBlockSize],
                            const uint8_t last[kBlockSize], bool* valid) {
   uint8_t block[kBlockSize];
   std::memcpy(block, last, kBlockSize);
-  const Status status = aes_cbc(key, MBEDTLS_AES_DECRYPT, previous, block, kBlockSize);
+  const Status status = aes_cbc(key, MBEDTLS_AES_DECRYPT, previous, block, kBlockSize, block);
   *valid = status == Status::kOk && pkcs7_pad_length(block) != 0;
   secure_zero(block, sizeof block);
   return status;
@@ -273,7 +273,7 @@ Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
   uint8_t* last = ciphertext + whole;
   if (message_size != whole) std::memcpy(last, message + whole, message_size - whole);
   internal::pkcs7_pad(last, message_size - whole);
-  Status status = internal::aes_cbc(key, MBEDTLS_AES_ENCRYPT, iv, ciphertext, padded);
+  Status status = internal::aes_cbc(key, MBEDTLS_AES_ENCRYPT, iv, ciphertext, padded, ciphertext);
   if (status == Status::kOk)
     status = internal::hmac_sha256(key, p, kHeaderSize + padded, ciphertext + padded);
   if (status != Status::kOk) {
@@ -297,7 +297,7 @@ Status decrypt(const Key* keys, size_t key_count, const uint8_t* token, size_t t
     uint8_t* ciphertext = raw + internal::kCiphertextOffset;
     const size_t ciphertext_size = raw_size - kHeaderSize - kHmacSize;
     status = internal::aes_cbc(keys[k], MBEDTLS_AES_DECRYPT, internal::header_iv(raw),
-                               ciphertext, ciphertext_size);
+                               ciphertext, ciphertext_size, ciphertext);
     // choose_key checked this padding unless this is the last key, whose
     // padding is decided here.
     const size_t pad =

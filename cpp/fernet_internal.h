@@ -124,7 +124,8 @@ Status hmac_sha256(const Key& key, const uint8_t* data, size_t size, uint8_t mac
 // AES-128-CBC over whole blocks in place, under the key's encryption half;
 // mode is MBEDTLS_AES_ENCRYPT or MBEDTLS_AES_DECRYPT. Key schedule and
 // chain are wiped.
-Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], uint8_t* data, size_t size);
+Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
+               uint8_t* out);
 // Whether the final ciphertext block `last`, chained on `previous` (the
 // ciphertext block before it, or the IV), decrypts under `key` to valid PKCS7.
 Status final_padding_valid(const Key& key, const uint8_t previous[kBlockSize],

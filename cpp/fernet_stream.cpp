@@ -50,7 +50,8 @@ class TokenReader {
   }
 
   Status start_checking(const Key* keys, size_t key_count, const Freshness* freshness);
-  Status start_decrypting(const Key& key, const Freshness* freshness);
+  // `ciphertext_out`: see VerifiedDecryptor::start.
+  Status start_decrypting(const Key& key, const Freshness* freshness, bool ciphertext_out);
   Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
   // Checking: the key choice (internal::choose_key), its index in *key_index.
   // Decrypting: the padding, and the final plaintext (at most kBlockSize
@@ -71,6 +72,7 @@ class TokenReader {
   size_t key_count_ = 0;         // 0 when decrypting
   mbedtls_aes_context aes_;
   bool decrypt_ = false;
+  bool ciphertext_out_ = false;
   bool have_block_ = false;  // at least one ciphertext block was seen
   Freshness freshness_{};
   bool check_freshness_ = false;
@@ -114,7 +116,7 @@ void TokenReader::wipe() {
   secure_zero(last_plain_, sizeof last_plain_);
   secure_zero(text_carry_, sizeof text_carry_);
   key_count_ = header_size_ = pending_size_ = text_carry_size_ = 0;
-  have_last_plain_ = have_block_ = text_ended_ = started_ = false;
+  have_last_plain_ = have_block_ = text_ended_ = started_ = ciphertext_out_ = false;
 }
 
 Status TokenReader::fail(Status status) {
@@ -147,11 +149,13 @@ Status TokenReader::start_checking(const Key* keys, size_t key_count, const Fres
   return Status::kOk;
 }
 
-Status TokenReader::start_decrypting(const Key& key, const Freshness* freshness) {
+Status TokenReader::start_decrypting(const Key& key, const Freshness* freshness,
+                                     bool ciphertext_out) {
   begin(freshness);
   if (mbedtls_aes_setkey_dec(&aes_, encryption_key(key), kAesKeyBits) != 0)
     return fail(Status::kOutOfMemory);
   decrypt_ = true;
+  ciphertext_out_ = ciphertext_out;
   started_ = true;
   return Status::kOk;
 }
@@ -238,22 +242,38 @@ Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
   have_block_ = true;
   for (size_t k = 0; k < key_count_; ++k)
     if (hmac_update(hmac_[k], ciphertext, size) != Status::kOk) return fail(Status::kOutOfMemory);
+  if (decrypt_ && ciphertext_out_) {
+    // A second thread decrypts: each block leaves behind the one before it
+    // (the IV first: last_cipher_ until the first call), the last is held.
+    std::memcpy(out + *written, last_cipher_, kBlockSize);
+    std::memcpy(out + *written + kBlockSize, ciphertext, size - kBlockSize);
+    *written += size;
+  }
   std::memcpy(previous_cipher_, size >= 2 * kBlockSize ? ciphertext + size - 2 * kBlockSize : last_cipher_,
               kBlockSize);
   std::memcpy(last_cipher_, ciphertext + size - kBlockSize, kBlockSize);
   if (!decrypt_) return Status::kOk;
-  if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, size, chain_, ciphertext, ciphertext) != 0)
+  uint8_t* blocks = ciphertext;
+  size_t blocks_size = size;
+  if (ciphertext_out_) {  // only the last block here, for the padding finish() checks
+    std::memcpy(chain_, previous_cipher_, kBlockSize);
+    blocks += size - kBlockSize;
+    blocks_size = kBlockSize;
+  }
+  if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, blocks_size, chain_, blocks, blocks) != 0)
     return fail(Status::kOutOfMemory);
   // The last plaintext block is held back until finish() knows its padding.
-  if (have_last_plain_) {
-    std::memcpy(out + *written, last_plain_, kBlockSize);
-    *written += kBlockSize;
+  if (!ciphertext_out_) {
+    if (have_last_plain_) {
+      std::memcpy(out + *written, last_plain_, kBlockSize);
+      *written += kBlockSize;
+    }
+    std::memcpy(out + *written, ciphertext, size - kBlockSize);
+    *written += size - kBlockSize;
   }
-  std::memcpy(out + *written, ciphertext, size - kBlockSize);
-  *written += size - kBlockSize;
-  std::memcpy(last_plain_, ciphertext + size - kBlockSize, kBlockSize);
+  std::memcpy(last_plain_, blocks + blocks_size - kBlockSize, kBlockSize);
   have_last_plain_ = true;
-  secure_zero(ciphertext, size);
+  secure_zero(blocks, blocks_size);
   return Status::kOk;
 }
 
@@ -389,8 +409,9 @@ Status StreamEncryptor::fail(size_t* written) {
 }
 
 // Base64url-encodes `raw` onto the output, carrying up to two bytes to the
-// next call so that groups never straddle calls.
-void StreamEncryptor::emit(const uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
+// next call so that groups never straddle calls. One copy in the wasm, not one
+// per caller (the download is budgeted).
+__attribute__((noinline)) void StreamEncryptor::emit(const uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
   size_t i = 0;
   while (carry_size_ != 0 && carry_size_ < 3 && i < size) carry_[carry_size_++] = raw[i++];
   if (carry_size_ == 3) {
@@ -455,6 +476,17 @@ Status StreamEncryptor::update(const uint8_t* data, size_t size, uint8_t* out, s
     emit(blocks, take, out, written);
   }
   secure_zero(chunk, sizeof chunk);
+  return Status::kOk;
+}
+
+Status StreamEncryptor::update_ciphertext(const uint8_t* ciphertext, size_t size, uint8_t* out,
+                                          size_t* written) {
+  *written = 0;
+  if (!started_ || block_size_ != 0 || size % kBlockSize != 0) return Status::kInvalidToken;
+  if (size == 0) return Status::kOk;
+  if (internal::hmac_update(hmac_, ciphertext, size) != Status::kOk) return fail(written);
+  std::memcpy(chain_, ciphertext + size - kBlockSize, kBlockSize);  // finish() continues the chain
+  emit(ciphertext, size, out, written);
   return Status::kOk;
 }
 
@@ -578,7 +610,8 @@ Status VerifiedDecryptor::fail() {
   return Status::kInvalidToken;
 }
 
-Status VerifiedDecryptor::start(const StreamVerifier& verified, const Key* keys) {
+Status VerifiedDecryptor::start(const StreamVerifier& verified, const Key* keys,
+                                bool ciphertext_out) {
   PersistentScope owned;
   wipe();
   failed_ = false;
@@ -596,7 +629,8 @@ Status VerifiedDecryptor::start(const StreamVerifier& verified, const Key* keys)
   s.commitment_count = verified.commitment_count_;
   s.expected_size = verified.text_size_;
   const Status status = s.reader.start_decrypting(
-      keys[verified.key_index_], verified.check_freshness_ ? &verified.freshness_ : nullptr);
+      keys[verified.key_index_], verified.check_freshness_ ? &verified.freshness_ : nullptr,
+      ciphertext_out);
   if (status != Status::kOk) {
     wipe();
     return status;
@@ -670,6 +704,15 @@ Status VerifiedDecryptor::finish(uint8_t* out, size_t* written) {
   *written += produced;
   wipe();
   return Status::kOk;
+}
+
+Status cbc_blocks(const Key& key, bool decrypting, const uint8_t iv[kIvSize], const uint8_t* in,
+                  size_t size, uint8_t* out) {
+  if (size % kBlockSize != 0) return Status::kInvalidParameters;
+  const Status status = internal::aes_cbc(key, decrypting ? MBEDTLS_AES_DECRYPT : MBEDTLS_AES_ENCRYPT,
+                                          iv, in, size, out);
+  if (status != Status::kOk) secure_zero(out, size);
+  return status;
 }
 
 }  // namespace fernet

@@ -3,9 +3,11 @@
 // must decide every token as the one-shot decrypt does, whatever the
 // chunking, and give the same plaintext and timestamp. A second pass over
 // changed text (one byte flipped at a position the input chooses) must fail
-// and release only plaintext of the segments before the change. And
-// streaming encryption of the same bytes, in the same chunks, must give the
-// one-shot token exactly.
+// and release only plaintext of the segments before the change. With a second
+// thread's share (js/aes-thread.mjs), the same: the ciphertext the second pass
+// releases decrypts to the message, and encryption split into CBC elsewhere
+// and sealing here gives the one-shot token. And streaming encryption of the
+// same bytes, in the same chunks, must give the one-shot token exactly.
 #include <algorithm>
 #include <random>
 #include <vector>
@@ -30,9 +32,9 @@ const uint8_t* commitment_key() {
 // Pass 2 over `text`: the status, with all plaintext released in `plain`.
 fernet::Status decrypt_verified(const fernet::StreamVerifier& verifier, const fernet::Key* key,
                                 const uint8_t* text, size_t size, size_t chunk,
-                                std::vector<uint8_t>& plain) {
+                                std::vector<uint8_t>& plain, bool ciphertext_out = false) {
   fernet::VerifiedDecryptor decryptor;
-  fernet::Status status = decryptor.start(verifier, key);
+  fernet::Status status = decryptor.start(verifier, key, ciphertext_out);
   FUZZ_CHECK(status == fernet::Status::kOk);
   std::vector<uint8_t> out(fernet::VerifiedDecryptor::max_update_output(chunk));
   for (size_t at = 0; at < size; at += chunk) {
@@ -79,6 +81,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(plain.size() == one_shot.message_size);
     FUZZ_CHECK(plain.empty() || std::memcmp(plain.data(), one_shot.message, plain.size()) == 0);
 
+    // Released as ciphertext for another thread: IV, blocks, then the end.
+    std::vector<uint8_t> released;
+    FUZZ_CHECK(decrypt_verified(verifier, &key, in.data, in.size, chunk, released, true) ==
+               fernet::Status::kOk);
+    const size_t whole = released.size() / fernet::kBlockSize * fernet::kBlockSize;
+    FUZZ_CHECK(whole >= fernet::kBlockSize);
+    std::vector<uint8_t> decrypted(whole - fernet::kBlockSize);
+    FUZZ_CHECK(fernet::cbc_blocks(key, true, released.data(), released.data() + fernet::kBlockSize,
+                                  decrypted.size(), decrypted.data()) == fernet::Status::kOk);
+    decrypted.insert(decrypted.end(), released.begin() + static_cast<long>(whole), released.end());
+    FUZZ_CHECK(decrypted == plain);
+
     // The source changes between the passes.
     std::vector<uint8_t> changed(in.data, in.data + in.size);
     const size_t at = (size_t{*chunk_byte} * 7919) % changed.size();
@@ -115,5 +129,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   token.insert(token.end(), out.begin(), out.begin() + static_cast<long>(written));
   FUZZ_CHECK(token.size() == expected_token.size() &&
              std::memcmp(token.data(), expected_token.data(), token.size()) == 0);
+
+  // Split: the whole blocks encrypted elsewhere, sealed here in pieces of
+  // `chunk` blocks, the last partial block through update().
+  const size_t whole = in.size / fernet::kBlockSize * fernet::kBlockSize;
+  std::vector<uint8_t> ciphertext(whole);
+  FUZZ_CHECK(fernet::cbc_blocks(key, false, iv, in.data, whole, ciphertext.data()) == fernet::Status::kOk);
+  fernet::StreamEncryptor sealer;
+  std::vector<uint8_t> sealed(fernet::StreamEncryptor::max_update_output(0) + 36);
+  FUZZ_CHECK(sealer.start(key, time, iv, sealed.data(), &written) == fernet::Status::kOk);
+  sealed.resize(written);
+  const size_t piece = chunk * fernet::kBlockSize;
+  out.resize(std::max(fernet::StreamEncryptor::max_update_output(piece), fernet::StreamEncryptor::kMaxFinishOutput));
+  for (size_t at = 0; at < whole; at += piece) {
+    const size_t n = std::min(piece, whole - at);
+    FUZZ_CHECK(sealer.update_ciphertext(ciphertext.data() + at, n, out.data(), &written) == fernet::Status::kOk);
+    sealed.insert(sealed.end(), out.begin(), out.begin() + static_cast<long>(written));
+  }
+  FUZZ_CHECK(sealer.update(in.data + whole, in.size - whole, out.data(), &written) == fernet::Status::kOk);
+  FUZZ_CHECK(written == 0);
+  FUZZ_CHECK(sealer.finish(out.data(), &written) == fernet::Status::kOk);
+  sealed.insert(sealed.end(), out.begin(), out.begin() + static_cast<long>(written));
+  FUZZ_CHECK(sealed.size() == expected_token.size() &&
+             std::memcmp(sealed.data(), expected_token.data(), sealed.size()) == 0);
   return 0;
 }

@@ -326,6 +326,16 @@ export function readVerification() {
   return { keyIndex: fieldView[k.FIELD_KEY_INDEX], timestamp: readU64(k.FIELD_TIME) };
 }
 
+/** A copy of the `index`-th of concatenated prepared keys; the caller wipes it. */
+export function keyAt(keys, index) {
+  return keys.slice(index * k.PREPARED_KEY_SIZE, (index + 1) * k.PREPARED_KEY_SIZE);
+}
+
+/** Whether the loaded core is Node's link, with the second thread's operations. */
+export function hasSecondThread() {
+  return typeof requireCore().cbc === 'function';
+}
+
 /** A fresh random key for one verification's commitments; the caller wipes it. */
 export function commitmentKey() {
   return randomKey(k.COMMITMENT_KEY_SIZE);

@@ -55,6 +55,11 @@ function isHighSurrogate(unit) {
   return unit >= 0xd800 && unit <= 0xdbff;
 }
 
+// For the file helpers' second thread only (js/aes-thread.mjs), never part of
+// the public API: an encryptor's next output for ciphertext of whole blocks that
+// the thread encrypted under its key from its IV (set in the class below).
+export let sealCiphertext = null;
+
 /**
  * Incremental encryption: update() takes plaintext pieces and returns the
  * token text produced so far (ASCII bytes); finish() returns the rest. The
@@ -115,6 +120,11 @@ export class Encryptor {
   /** Frees the encryptor without finishing (finish() does this itself). */
   destroy() {
     this.#stream.close();
+  }
+
+  static {
+    sealCiphertext = (encryptor, ciphertext) =>
+      encryptor.#withHeader(encryptor.#stream.run('Seal', { input: ciphertext }, readBytes));
   }
 
   #withHeader(bytes) {
@@ -257,12 +267,15 @@ class Verified {
   /**
    * The second pass: plaintext chunks, each released only after the token
    * text it comes from matched the first pass. Rejects with InvalidToken (and
-   * releases nothing more) as soon as the source differs.
+   * releases nothing more) as soon as the source differs. With `start`
+   * 'StartCiphertext' (js/aes-thread.mjs) the chunks are instead the IV and
+   * the ciphertext blocks but the last, then the final plaintext (0-15 bytes
+   * after the last whole block).
    */
-  async *plaintext(open, options = {}) {
+  async *plaintext(open, options = {}, start = 'Start') {
     const decryptor = new CoreStream('decryptor');
     try {
-      decryptor.run('Start', { keys: this.#keys }, nothing, this.#verifier.handle);
+      decryptor.run(start, { keys: this.#keys }, nothing, this.#verifier.handle);
       this.close();
       for await (const bytes of chunksOf(open(), options)) {
         const out = decryptor.run('Update', { input: bytes }, readBytes);

@@ -59,18 +59,26 @@ const needles = [
   ...tableRows(INV_SBOX, [14, 9, 13, 11]).map((row) => ['an inverse T-table row', row]),
 ];
 
+function inlinedWasm(bundle) {
+  const source = fs.readFileSync(path.join(dist, bundle), 'utf8');
+  // The wasm is inlined as a string literal whose characters are its bytes.
+  // (esbuild may print it with any of the three quotes.)
+  const inline = source.match(/WASM_TEXT = (`(?:[^`\\]|\\[^])*`|"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*')/);
+  if (!inline) throw new Error(`no inlined wasm found in dist/${bundle}`);
+  return Buffer.from(vm.runInNewContext(inline[1]), 'latin1');
+}
+
 function shippedWasms() {
   const wasms = [['dist/fernet_core.wasm', fs.readFileSync(path.join(dist, 'fernet_core.wasm'))]];
   for (const bundle of ['fernet.mjs', 'fernet.cjs']) {
-    const source = fs.readFileSync(path.join(dist, bundle), 'utf8');
-    // The wasm is inlined as a string literal whose characters are its bytes.
-    // (esbuild may print it with any of the three quotes.)
-    const inline = source.match(/WASM_TEXT = (`(?:[^`\\]|\\[^])*`|"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*')/);
-    if (!inline) throw new Error(`no inlined wasm found in dist/${bundle}`);
-    const bytes = Buffer.from(vm.runInNewContext(inline[1]), 'latin1');
+    const bytes = inlinedWasm(bundle);
     expect(bytes.equals(wasms[0][1])).toBe(true);
     wasms.push([`dist/${bundle} (inlined)`, bytes]);
   }
+  // Node's link of the same core (with the file helpers' second thread).
+  const node = inlinedWasm('internal.node.cjs');
+  expect(node.equals(wasms[0][1])).toBe(false);
+  wasms.push(['dist/internal.node.cjs (inlined, Node\'s link)', node]);
   return wasms;
 }
 
