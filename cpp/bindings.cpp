@@ -410,9 +410,9 @@ int decryptor_finish(uint32_t handle) {
 
 #if defined(FERNET_SECOND_THREAD)
 // ---- a second thread for large files (Node's build only) --------------------
-// js/aes-thread.mjs runs AES-CBC in a worker thread while the main thread
-// authenticates, encodes and does the I/O. Browsers never use these, so their
-// build leaves them out (its download is budgeted).
+// js/aes-thread.mjs runs a large file's AES-CBC encryption in a worker thread
+// while the main thread authenticates, encodes and does the I/O. Browsers
+// never use these, so their build leaves them out (its download is budgeted).
 
 // Like encryptor_update, for ciphertext that the other thread made.
 int encryptor_seal(uint32_t handle) {
@@ -424,23 +424,15 @@ int encryptor_seal(uint32_t handle) {
   });
 }
 
-// Like decryptor_start, releasing ciphertext for the other thread to decrypt.
-int decryptor_start_ciphertext(uint32_t handle, uint32_t verifier) {
-  begin();
-  if (!inputs_fit()) return fail(Status::kTooLarge);
-  return static_cast<int>(object<fernet::VerifiedDecryptor>(handle).start(
-      object<fernet::StreamVerifier>(verifier), keys(), /*ciphertext_out=*/true));
-}
-
-// The other thread's work: whole blocks under the key, chained from the IV,
-// the same number of bytes out.
-int cbc(uint32_t decrypting) {
+// The other thread's work: whole blocks encrypted under the key, chained
+// from the IV, the same number of bytes out.
+int cbc_encrypt() {
   begin();
   if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
   const size_t size = fields[kInputSize];
   return stream_step(size, [&](uint8_t* out, size_t* n) {
     *n = size;
-    return fernet::cbc_blocks(keys()[0], decrypting != 0, iv(), input(), size, out);
+    return fernet::cbc_encrypt_blocks(keys()[0], iv(), input(), size, out);
   });
 }
 #endif
@@ -527,7 +519,6 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   function("decryptorFree", &destroy<fernet::VerifiedDecryptor>);
 #if defined(FERNET_SECOND_THREAD)
   function("encryptorSeal", &encryptor_seal);
-  function("decryptorStartCiphertext", &decryptor_start_ciphertext);
-  function("cbc", &cbc);
+  function("cbcEncrypt", &cbc_encrypt);
 #endif
 }

@@ -50,8 +50,7 @@ class TokenReader {
   }
 
   Status start_checking(const Key* keys, size_t key_count, const Freshness* freshness);
-  // `ciphertext_out`: see VerifiedDecryptor::start.
-  Status start_decrypting(const Key& key, const Freshness* freshness, bool ciphertext_out);
+  Status start_decrypting(const Key& key, const Freshness* freshness);
   Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
   // Checking: the key choice (internal::choose_key), its index in *key_index.
   // Decrypting: the padding, and the final plaintext (at most kBlockSize
@@ -72,7 +71,6 @@ class TokenReader {
   size_t key_count_ = 0;         // 0 when decrypting
   mbedtls_aes_context aes_;
   bool decrypt_ = false;
-  bool ciphertext_out_ = false;
   bool have_block_ = false;  // at least one ciphertext block was seen
   Freshness freshness_{};
   bool check_freshness_ = false;
@@ -116,7 +114,7 @@ void TokenReader::wipe() {
   secure_zero(last_plain_, sizeof last_plain_);
   secure_zero(text_carry_, sizeof text_carry_);
   key_count_ = header_size_ = pending_size_ = text_carry_size_ = 0;
-  have_last_plain_ = have_block_ = text_ended_ = started_ = ciphertext_out_ = false;
+  have_last_plain_ = have_block_ = text_ended_ = started_ = false;
 }
 
 Status TokenReader::fail(Status status) {
@@ -149,13 +147,11 @@ Status TokenReader::start_checking(const Key* keys, size_t key_count, const Fres
   return Status::kOk;
 }
 
-Status TokenReader::start_decrypting(const Key& key, const Freshness* freshness,
-                                     bool ciphertext_out) {
+Status TokenReader::start_decrypting(const Key& key, const Freshness* freshness) {
   begin(freshness);
   if (mbedtls_aes_setkey_dec(&aes_, encryption_key(key), kAesKeyBits) != 0)
     return fail(Status::kOutOfMemory);
   decrypt_ = true;
-  ciphertext_out_ = ciphertext_out;
   started_ = true;
   return Status::kOk;
 }
@@ -242,38 +238,22 @@ Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
   have_block_ = true;
   for (size_t k = 0; k < key_count_; ++k)
     if (hmac_update(hmac_[k], ciphertext, size) != Status::kOk) return fail(Status::kOutOfMemory);
-  if (decrypt_ && ciphertext_out_) {
-    // A second thread decrypts: each block leaves behind the one before it
-    // (the IV first: last_cipher_ until the first call), the last is held.
-    std::memcpy(out + *written, last_cipher_, kBlockSize);
-    std::memcpy(out + *written + kBlockSize, ciphertext, size - kBlockSize);
-    *written += size;
-  }
   std::memcpy(previous_cipher_, size >= 2 * kBlockSize ? ciphertext + size - 2 * kBlockSize : last_cipher_,
               kBlockSize);
   std::memcpy(last_cipher_, ciphertext + size - kBlockSize, kBlockSize);
   if (!decrypt_) return Status::kOk;
-  uint8_t* blocks = ciphertext;
-  size_t blocks_size = size;
-  if (ciphertext_out_) {  // only the last block here, for the padding finish() checks
-    std::memcpy(chain_, previous_cipher_, kBlockSize);
-    blocks += size - kBlockSize;
-    blocks_size = kBlockSize;
-  }
-  if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, blocks_size, chain_, blocks, blocks) != 0)
+  if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, size, chain_, ciphertext, ciphertext) != 0)
     return fail(Status::kOutOfMemory);
   // The last plaintext block is held back until finish() knows its padding.
-  if (!ciphertext_out_) {
-    if (have_last_plain_) {
-      std::memcpy(out + *written, last_plain_, kBlockSize);
-      *written += kBlockSize;
-    }
-    std::memcpy(out + *written, ciphertext, size - kBlockSize);
-    *written += size - kBlockSize;
+  if (have_last_plain_) {
+    std::memcpy(out + *written, last_plain_, kBlockSize);
+    *written += kBlockSize;
   }
-  std::memcpy(last_plain_, blocks + blocks_size - kBlockSize, kBlockSize);
+  std::memcpy(out + *written, ciphertext, size - kBlockSize);
+  *written += size - kBlockSize;
+  std::memcpy(last_plain_, ciphertext + size - kBlockSize, kBlockSize);
   have_last_plain_ = true;
-  secure_zero(blocks, blocks_size);
+  secure_zero(ciphertext, size);
   return Status::kOk;
 }
 
@@ -610,8 +590,7 @@ Status VerifiedDecryptor::fail() {
   return Status::kInvalidToken;
 }
 
-Status VerifiedDecryptor::start(const StreamVerifier& verified, const Key* keys,
-                                bool ciphertext_out) {
+Status VerifiedDecryptor::start(const StreamVerifier& verified, const Key* keys) {
   PersistentScope owned;
   wipe();
   failed_ = false;
@@ -629,8 +608,7 @@ Status VerifiedDecryptor::start(const StreamVerifier& verified, const Key* keys,
   s.commitment_count = verified.commitment_count_;
   s.expected_size = verified.text_size_;
   const Status status = s.reader.start_decrypting(
-      keys[verified.key_index_], verified.check_freshness_ ? &verified.freshness_ : nullptr,
-      ciphertext_out);
+      keys[verified.key_index_], verified.check_freshness_ ? &verified.freshness_ : nullptr);
   if (status != Status::kOk) {
     wipe();
     return status;
@@ -706,11 +684,10 @@ Status VerifiedDecryptor::finish(uint8_t* out, size_t* written) {
   return Status::kOk;
 }
 
-Status cbc_blocks(const Key& key, bool decrypting, const uint8_t iv[kIvSize], const uint8_t* in,
-                  size_t size, uint8_t* out) {
+Status cbc_encrypt_blocks(const Key& key, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
+                          uint8_t* out) {
   if (size % kBlockSize != 0) return Status::kInvalidParameters;
-  const Status status = internal::aes_cbc(key, decrypting ? MBEDTLS_AES_DECRYPT : MBEDTLS_AES_ENCRYPT,
-                                          iv, in, size, out);
+  const Status status = internal::aes_cbc(key, MBEDTLS_AES_ENCRYPT, iv, in, size, out);
   if (status != Status::kOk) secure_zero(out, size);
   return status;
 }

@@ -88,10 +88,11 @@ class StreamEncryptor {
   Status start(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
                uint8_t* out, size_t* written);
   Status update(const uint8_t* data, size_t size, uint8_t* out, size_t* written);
-  // With a second thread (cbc_blocks there, chained from start()'s IV): that
-  // thread's ciphertext of whole blocks, authenticated and encoded here. The
-  // last 0-15 plaintext bytes then go to update(), and finish() pads and
-  // encrypts them. Not after a partial block, nor a partial block: kInvalidToken.
+  // With a second thread (cbc_encrypt_blocks there, chained from start()'s
+  // IV): that thread's ciphertext of whole blocks, authenticated and encoded
+  // here. The last 0-15 plaintext bytes then go to update(), and finish() pads
+  // and encrypts them. Not after a partial block, nor a partial block:
+  // kInvalidToken.
   Status update_ciphertext(const uint8_t* ciphertext, size_t size, uint8_t* out, size_t* written);
   Status finish(uint8_t* out, size_t* written);
 
@@ -181,11 +182,7 @@ class VerifiedDecryptor {
   // `verified` must have finished with kOk (else kInvalidToken); `keys` is
   // the same key array it was started with. Takes the chosen key, the
   // timestamp, the TTL and copies of the commitments and their key.
-  // With `ciphertext_out`, a second thread decrypts (cbc_blocks there): what
-  // update() releases is the IV and then the ciphertext blocks, each block
-  // only once its segment matched, all but the last one, which finish()
-  // decrypts and unpads itself.
-  Status start(const StreamVerifier& verified, const Key* keys, bool ciphertext_out = false);
+  Status start(const StreamVerifier& verified, const Key* keys);
   // Decrypts as text comes, but holds the plaintext back until its segment is
   // whole and the digest matches the commitment. A mismatch, or more text than was
   // verified, is kInvalidToken: the decryptor wipes itself and fails for
@@ -207,12 +204,13 @@ class VerifiedDecryptor {
   bool failed_ = false;
 };
 
-// AES-128-CBC of whole blocks (`size` a multiple of kBlockSize, else
-// kInvalidParameters) from `in` to `out` (`size` bytes each) under the key's
-// encryption half, chained from `iv`, no padding, no MAC: the part of a large
-// file's encryption or verified decryption that a second thread does
-// (js/aes-thread.mjs). On failure `out` holds nothing of the result.
-Status cbc_blocks(const Key& key, bool decrypting, const uint8_t iv[kIvSize], const uint8_t* in,
-                  size_t size, uint8_t* out);
+// AES-128-CBC encryption of whole blocks (`size` a multiple of kBlockSize,
+// else kInvalidParameters) from `in` to `out` (`size` bytes each; they may be
+// the same) under the key's encryption half, chained from `iv`, no padding,
+// no MAC: the part of a large file's encryption that a second thread does
+// (js/aes-thread.mjs), sealed by StreamEncryptor::update_ciphertext. On
+// failure `out` holds nothing of the result.
+Status cbc_encrypt_blocks(const Key& key, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
+                          uint8_t* out);
 
 }  // namespace fernet

@@ -195,6 +195,15 @@ export function readBytes(start, size) {
   setBytes(copy, new NativeUint8Array(heapBuffer, start, size), 0);
   return copy;
 }
+/** A reader that copies the output to the start of `target` and returns that view of it. */
+export function readInto(target) {
+  return (start, size) => {
+    if (size > target.length) throw new RangeError('fernet-wasm: an output larger than its buffer');
+    const view = new NativeUint8Array(target.buffer, target.byteOffset, size);
+    setBytes(view, new NativeUint8Array(heapBuffer, start, size), 0);
+    return view;
+  };
+}
 export function readAscii(start, size) {
   return decodeAscii(heap, start, start + size);
 }
@@ -326,14 +335,9 @@ export function readVerification() {
   return { keyIndex: fieldView[k.FIELD_KEY_INDEX], timestamp: readU64(k.FIELD_TIME) };
 }
 
-/** A copy of the `index`-th of concatenated prepared keys; the caller wipes it. */
-export function keyAt(keys, index) {
-  return keys.slice(index * k.PREPARED_KEY_SIZE, (index + 1) * k.PREPARED_KEY_SIZE);
-}
-
 /** Whether the loaded core is Node's link, with the second thread's operations. */
 export function hasSecondThread() {
-  return typeof requireCore().cbc === 'function';
+  return typeof requireCore().cbcEncrypt === 'function';
 }
 
 /** A fresh random key for one verification's commitments; the caller wipes it. */

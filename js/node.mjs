@@ -15,22 +15,21 @@ import { Readable, Transform } from 'node:stream';
 import { Encryptor, sealCiphertext } from './streams.mjs';
 import { MultiFernet, ringOf } from './fernet.mjs';
 import * as args from './args.mjs';
-import { AesThread, Blocks, decryptBlocks } from './aes-thread.mjs';
-import { keyAt } from './core.mjs';
+import { AesThread } from './aes-thread.mjs';
+import { readInto } from './core.mjs';
 import { NativeUint8Array, setBytes, wipe } from './intrinsics.mjs';
 import { randomIv } from './random.mjs';
 
 const CHUNK = 1 << 20;
 const FLUSH_EVERY = 8 << 20;
-// From this size on, encryptFile and decryptFile run AES in a second thread
+// From this size on, encryptFile runs AES in a second thread
 // (js/aes-thread.mjs); starting one takes about 50 ms (measured in CONTRIBUTING.md).
 const THREAD_FROM = 32 << 20;
 // Pieces handed to the thread and not yet answered, at most.
 const IN_FLIGHT = 2;
-// The part of each piece of a decryption this thread decrypts itself: with
-// 0, 0.2 and 0.3 the CLI decrypted 128 MiB in 1.74, 1.68 and 1.66 s (medians
-// of six, output to /dev/null).
-const MAIN_SHARE = 0.25;
+// Token text for a CHUNK of ciphertext: 4 characters per 3 bytes, and the
+// bytes an earlier piece left short of a group of 3.
+const SEALED_CHUNK = Math.ceil((CHUNK + 2) / 3) * 4;
 // Plaintext files are private to their owner; token files are not secret.
 const PLAINTEXT_MODE = 0o600;
 const TOKEN_MODE = 0o644;
@@ -273,13 +272,12 @@ export async function encryptFile(fernet, input, output, options = {}) {
   try {
     const threaded = await isReady(thread);
     await writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {
-      const chunks = inputOpener(input)();
       if (threaded) {
-        thread.setKey(key, false);
-        await encryptInThread(thread, iv, encryptor, chunks, settings, sink);
+        thread.setKey(key);
+        await encryptInThread(thread, iv, encryptor, input, settings, sink);
         return;
       }
-      for await (const chunk of chunks) {
+      for await (const chunk of inputOpener(input)()) {
         settings.signal?.throwIfAborted();
         settings.onChunk?.(chunk.length);
         await sink.write(encryptor.update(chunk));
@@ -293,39 +291,70 @@ export async function encryptFile(fernet, input, output, options = {}) {
   }
 }
 
-// The thread encrypts whole blocks, chained from `iv`; this one authenticates
-// and encodes them, in order, and pads and encrypts the last partial block.
-async function encryptInThread(thread, iv, encryptor, chunks, settings, sink) {
-  const blocks = new Blocks();
+// The thread encrypts whole blocks in place, chained from `iv`; this one
+// authenticates and encodes them, in order, and pads and encrypts the last
+// partial block. The file is read with no stream: a few buffers go round
+// (read here, encrypted there, sealed here, read into again), and so do the
+// buffers of token text (sealed, written, sealed into again), so a large file
+// leaves no garbage behind it for the collector to find late (peak memory).
+async function encryptInThread(thread, iv, encryptor, path, settings, sink) {
+  const handle = await open(path, 'r');
+  const chunks = [];  // buffers to read into
+  const texts = [];   // buffers to seal into
   const answers = [];
+  let tail = null;    // the last 0-15 bytes, plaintext
   const sealDown = async (keep) => {
-    while (answers.length > keep) await sink.write(sealCiphertext(encryptor, await answers.shift()));
+    while (answers.length > keep) {
+      const ciphertext = await answers.shift();
+      const text = texts.pop() ?? new NativeUint8Array(SEALED_CHUNK);
+      const sealed = sealCiphertext(encryptor, ciphertext, readInto(text));
+      chunks.push(new NativeUint8Array(ciphertext.buffer));
+      await sink.write(sealed, () => texts.push(text));
+    }
   };
-  let rest = null;
   try {
-    let first = true;
-    for await (const chunk of chunks) {
+    for (let first = true; ; first = false) {
       settings.signal?.throwIfAborted();
-      settings.onChunk?.(chunk.length);
-      const whole = blocks.take(args.chunk(chunk).input);
-      if (whole !== null) {
-        answers.push(thread.run(whole, first ? iv : undefined));
-        first = false;
+      const chunk = chunks.pop() ?? new NativeUint8Array(CHUNK);
+      let filled;
+      try {
+        filled = await readFully(handle, chunk);
+      } catch (error) {
+        wipe(chunk);  // part of the file may have been read into it
+        throw error;
       }
+      const whole = filled - (filled % 16);
+      if (whole !== filled) tail = chunk.slice(whole, filled);
+      wipe(chunk, whole);
+      if (whole !== 0) answers.push(thread.encrypt(chunk.subarray(0, whole), first ? iv : undefined));
+      else chunks.push(chunk);
+      if (filled !== 0) settings.onChunk?.(filled);
+      if (filled < CHUNK) break;  // the end of the file
       await sealDown(IN_FLIGHT);
     }
     await sealDown(0);
     settings.signal?.throwIfAborted();
-    rest = blocks.rest();
-    const head = encryptor.update(rest);  // under a block: no encryption yet
+    const head = encryptor.update(tail ?? new NativeUint8Array(0));  // under a block: nothing encrypted yet
     const last = encryptor.finish();
     const joined = new NativeUint8Array(head.length + last.length);
     setBytes(joined, head, 0);
     setBytes(joined, last, head.length);
     await sink.write(joined);
   } finally {
-    wipe(rest ?? blocks.rest());  // plaintext short of a block, also after a failure
+    if (tail !== null) wipe(tail);
+    await handle.close();
   }
+}
+
+// Reads until `buffer` is full or the file ends; the number of bytes read.
+async function readFully(handle, buffer) {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
 }
 
 /**
@@ -355,83 +384,19 @@ function withClock(settings) {
 export async function decryptFile(fernet, input, output, options = {}) {
   const ring = ringOf(fernet);
   await withRereadable(input, async (path) => {
-    const size = await inputSize(path);
-    const settings = withClock(readSettings(options, 2 * size));
+    const settings = withClock(readSettings(options, 2 * (await inputSize(path))));
     const open = inputOpener(path);
-    const thread = aesThread(size);  // starts while the first pass runs
+    const verified = await ring.verify(open, settings);
     try {
-      const verified = await ring.verify(open, settings);
-      try {
-        const threaded = await isReady(thread);
-        await writeOutput(output, { force: options.force, mode: PLAINTEXT_MODE }, async (sink) => {
-          if (threaded) {
-            const key = keyAt(ring.keys, verified.keyIndex);
-            try {
-              thread.setKey(key, true);
-              await decryptInThread(thread, key, verified, open, settings, sink);
-            } finally {
-              wipe(key);
-            }
-            return;
-          }
-          for await (const plain of verified.plaintext(open, settings)) {
-            await sink.write(plain, () => wipe(plain));
-          }
-        });
-      } finally {
-        verified.close();
-      }
+      await writeOutput(output, { force: options.force, mode: PLAINTEXT_MODE }, async (sink) => {
+        for await (const plain of verified.plaintext(open, settings)) {
+          await sink.write(plain, () => wipe(plain));
+        }
+      });
     } finally {
-      thread?.close();
+      verified.close();
     }
   });
-}
-
-// The second pass releases the IV and the authenticated ciphertext blocks
-// (streams.mjs), and the plaintext after the last whole block, if any, is the
-// end of the message, unpadded. Blocks decrypt independently: the thread takes
-// the first part of each piece and this thread, which has less else to do than
-// when encrypting, the last MAIN_SHARE; the plaintext is written in order.
-async function decryptInThread(thread, key, verified, open, settings, sink) {
-  const answers = [];
-  const writeDown = async (keep) => {
-    while (answers.length > keep) {
-      const plain = await answers.shift();
-      await sink.write(plain, () => wipe(plain));
-    }
-  };
-  let chain = null;  // the block before the next one to decrypt (at first the IV)
-  let end = null;
-  try {
-    for await (const piece of verified.plaintext(open, settings, 'StartCiphertext')) {
-      const whole = piece.length - (piece.length % 16);
-      if (whole !== piece.length) {
-        end = piece.slice(whole);
-        wipe(piece, whole);
-      }
-      let start = 0;
-      if (chain === null) {
-        chain = piece.slice(0, 16);
-        start = 16;
-      }
-      if (whole === start) continue;
-      const cut = whole - 16 * Math.floor(((whole - start) / 16) * MAIN_SHARE);
-      if (cut > start) answers.push(thread.run(piece.slice(start, cut), chain));
-      if (cut < whole) {
-        const before = cut > start ? piece.subarray(cut - 16, cut) : chain;
-        answers.push(Promise.resolve(decryptBlocks(key, before, piece.subarray(cut, whole))));
-      }
-      chain = piece.slice(whole - 16, whole);
-      await writeDown(IN_FLIGHT);
-    }
-    await writeDown(0);
-  } catch (error) {
-    // Plaintext decrypted but not written: wiped as it arrives.
-    for (const answer of answers) answer.then((plain) => wipe(plain), () => {});
-    if (end !== null) wipe(end);
-    throw error;
-  }
-  if (end !== null) await sink.write(end, () => wipe(end));
 }
 
 /**

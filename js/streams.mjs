@@ -56,8 +56,9 @@ function isHighSurrogate(unit) {
 }
 
 // For the file helpers' second thread only (js/aes-thread.mjs), never part of
-// the public API: an encryptor's next output for ciphertext of whole blocks that
-// the thread encrypted under its key from its IV (set in the class below).
+// the public API: an encryptor's next output for ciphertext of whole blocks
+// that the thread encrypted under its key from its IV (set in the class
+// below), copied out of wasm memory by `read`.
 export let sealCiphertext = null;
 
 /**
@@ -123,8 +124,8 @@ export class Encryptor {
   }
 
   static {
-    sealCiphertext = (encryptor, ciphertext) =>
-      encryptor.#withHeader(encryptor.#stream.run('Seal', { input: ciphertext }, readBytes));
+    sealCiphertext = (encryptor, ciphertext, read) =>
+      encryptor.#withHeader(encryptor.#stream.run('Seal', { input: ciphertext }, read));
   }
 
   #withHeader(bytes) {
@@ -267,15 +268,12 @@ class Verified {
   /**
    * The second pass: plaintext chunks, each released only after the token
    * text it comes from matched the first pass. Rejects with InvalidToken (and
-   * releases nothing more) as soon as the source differs. With `start`
-   * 'StartCiphertext' (js/aes-thread.mjs) the chunks are instead the IV and
-   * the ciphertext blocks but the last, then the final plaintext (0-15 bytes
-   * after the last whole block).
+   * releases nothing more) as soon as the source differs.
    */
-  async *plaintext(open, options = {}, start = 'Start') {
+  async *plaintext(open, options = {}) {
     const decryptor = new CoreStream('decryptor');
     try {
-      decryptor.run(start, { keys: this.#keys }, nothing, this.#verifier.handle);
+      decryptor.run('Start', { keys: this.#keys }, nothing, this.#verifier.handle);
       this.close();
       for await (const bytes of chunksOf(open(), options)) {
         const out = decryptor.run('Update', { input: bytes }, readBytes);
