@@ -121,9 +121,9 @@ Status hmac_finish(Hmac& hmac, uint8_t mac[kHmacSize]);
 void hmac_wipe(Hmac& hmac);
 // The whole MAC of `data` at once.
 Status hmac_sha256(const Key& key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]);
-// AES-128-CBC over whole blocks in place, under the key's encryption half;
-// mode is MBEDTLS_AES_ENCRYPT or MBEDTLS_AES_DECRYPT. Key schedule and
-// chain are wiped.
+// AES-128-CBC over whole blocks from `in` to `out` (the same, to work in
+// place), under the key's encryption half; mode is MBEDTLS_AES_ENCRYPT or
+// MBEDTLS_AES_DECRYPT. Key schedule and chain are wiped.
 Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
                uint8_t* out);
 // Whether the final ciphertext block `last`, chained on `previous` (the

@@ -389,9 +389,8 @@ Status StreamEncryptor::fail(size_t* written) {
 }
 
 // Base64url-encodes `raw` onto the output, carrying up to two bytes to the
-// next call so that groups never straddle calls. One copy in the wasm, not one
-// per caller (the download is budgeted).
-__attribute__((noinline)) void StreamEncryptor::emit(const uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
+// next call so that groups never straddle calls.
+void StreamEncryptor::emit(const uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
   size_t i = 0;
   while (carry_size_ != 0 && carry_size_ < 3 && i < size) carry_[carry_size_++] = raw[i++];
   if (carry_size_ == 3) {

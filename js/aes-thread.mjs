@@ -59,6 +59,7 @@ export class AesThread {
   #worker;
   #waiting = [];  // { resolve, reject } per message not yet answered (the first: ready)
   #failure = null;
+  #exited = false;
   #ready;
 
   /** Whether a worker can be started here: the bundled Node build. */
@@ -71,7 +72,10 @@ export class AesThread {
     this.#worker = new Worker(SCRIPT);
     this.#worker.on('message', (message) => this.#answer(message));
     this.#worker.on('error', (error) => this.#fail(error));
-    this.#worker.on('exit', () => this.#fail(new Error('fernet-wasm: the AES thread has ended')));
+    this.#worker.on('exit', () => {
+      this.#exited = true;
+      this.#fail(new Error('fernet-wasm: the AES thread has ended'));
+    });
   }
 
   /** Resolves once the worker's core is ready; rejects if it cannot start. */
@@ -97,9 +101,12 @@ export class AesThread {
     return answer;
   }
 
-  /** Ends the job: the worker wipes its key and exits after what it was given. */
+  /**
+   * Ends the job, also after a failure: the worker wipes its key and exits
+   * after what it was given.
+   */
   close() {
-    if (this.#failure === null) this.#worker.postMessage({ end: true });
+    if (!this.#exited) this.#worker.postMessage({ end: true });
     this.#fail(new Error('fernet-wasm: the AES thread was closed'));
   }
 
