@@ -80,6 +80,29 @@ test('the installed `fernet` command encrypts for Python', () => {
   for (const readings of pythonReadings(params, [token])) expect(readings).toEqual([MESSAGE]);
 });
 
+test('the installed package encrypts a large file on two threads: its worker script ships and loads', () => {
+  const file = path.join(project, 'large.bin');
+  fs.writeFileSync(file, Buffer.alloc(33 * 2 ** 20 + 5, 7));
+  const script = `
+    import { ready, Fernet } from 'fernet-wasm';
+    import { encryptFile, decryptFile } from 'fernet-wasm/node';
+    import fs from 'node:fs';
+    // A worker whose script is missing or broken also starts, then fails and
+    // exits with 1 (the job falls back to one thread): its exit code tells.
+    const exits = [];
+    process.on('worker', (worker) => exits.push(new Promise((resolve) => worker.on('exit', resolve))));
+    await ready();
+    const fernet = new Fernet(Fernet.generateKey());
+    await encryptFile(fernet, 'large.bin', 'large.fernet');
+    await decryptFile(fernet, 'large.fernet', 'large.back');
+    const same = fs.readFileSync('large.back').equals(fs.readFileSync('large.bin'));
+    console.log(JSON.stringify({ exitCodes: await Promise.all(exits), same }));
+  `;
+  const out = runNode(['--input-type=module', '-e', script], { cwd: project });
+  expect(JSON.parse(out)).toEqual({ exitCodes: [0], same: true });
+  for (const name of ['large.bin', 'large.fernet', 'large.back']) fs.rmSync(path.join(project, name));
+});
+
 test('tsc --strict accepts the typed usage, rejects the misuse, and the types name exactly the runtime API', () => {
   // ESM view with emitted JS (run below), the bundler view, and the CommonJS view.
   runTool(BIN.tsc, ['--strict', '--module', 'nodenext', '--target', 'es2022', 'usage.ts'], { cwd: project });
