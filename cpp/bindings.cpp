@@ -340,12 +340,16 @@ int encryptor_start(uint32_t handle) {
   });
 }
 
-int encryptor_update(uint32_t handle) {
+// The input through one of the encryptor's steps: update() (plaintext), or
+// update_ciphertext() (Node's second thread, below).
+using EncryptorInput = Status (fernet::StreamEncryptor::*)(const uint8_t*, size_t, uint8_t*, size_t*);
+template <EncryptorInput step>
+int encryptor_input(uint32_t handle) {
   begin();
   if (!inputs_fit()) return fail(Status::kTooLarge);
   const size_t size = fields[kInputSize];
   return stream_step(fernet::StreamEncryptor::max_update_output(size), [&](uint8_t* out, size_t* n) {
-    return object<fernet::StreamEncryptor>(handle).update(input(), size, out, n);
+    return (object<fernet::StreamEncryptor>(handle).*step)(input(), size, out, n);
   });
 }
 
@@ -411,18 +415,9 @@ int decryptor_finish(uint32_t handle) {
 #if defined(FERNET_SECOND_THREAD)
 // ---- a second thread for large files (Node's build only) --------------------
 // js/aes-thread.mjs runs a large file's AES-CBC encryption in a worker thread
-// while the main thread authenticates, encodes and does the I/O. Browsers
-// never use these, so their build leaves them out (its download is budgeted).
-
-// Like encryptor_update, for ciphertext that the other thread made.
-int encryptor_seal(uint32_t handle) {
-  begin();
-  if (!inputs_fit()) return fail(Status::kTooLarge);
-  const size_t size = fields[kInputSize];
-  return stream_step(fernet::StreamEncryptor::max_update_output(size), [&](uint8_t* out, size_t* n) {
-    return object<fernet::StreamEncryptor>(handle).update_ciphertext(input(), size, out, n);
-  });
-}
+// while the main thread authenticates, encodes and does the I/O (sealing the
+// worker's ciphertext: encryptorSeal, registered below). Browsers never use
+// these, so their build leaves them out (its download is budgeted).
 
 // The other thread's work: whole blocks encrypted under the key, chained
 // from the IV, the same number of bytes out.
@@ -504,7 +499,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
 
   function("encryptorCreate", &create<fernet::StreamEncryptor>);
   function("encryptorStart", &encryptor_start);
-  function("encryptorUpdate", &encryptor_update);
+  function("encryptorUpdate", &encryptor_input<&fernet::StreamEncryptor::update>);
   function("encryptorFinish", &encryptor_finish);
   function("encryptorFree", &destroy<fernet::StreamEncryptor>);
   function("verifierCreate", &create<fernet::StreamVerifier>);
@@ -518,7 +513,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   function("decryptorFinish", &decryptor_finish);
   function("decryptorFree", &destroy<fernet::VerifiedDecryptor>);
 #if defined(FERNET_SECOND_THREAD)
-  function("encryptorSeal", &encryptor_seal);
+  function("encryptorSeal", &encryptor_input<&fernet::StreamEncryptor::update_ciphertext>);
   function("cbcEncrypt", &cbc_encrypt);
 #endif
 }

@@ -91,8 +91,8 @@ class StreamEncryptor {
   // With a second thread (cbc_encrypt_blocks there, chained from start()'s
   // IV): that thread's ciphertext of whole blocks, authenticated and encoded
   // here. The last 0-15 plaintext bytes then go to update(), and finish() pads
-  // and encrypts them. Not after a partial block, nor a partial block:
-  // kInvalidToken.
+  // and encrypts them. Whole blocks only, and none once update() holds a
+  // partial block: kInvalidToken.
   Status update_ciphertext(const uint8_t* ciphertext, size_t size, uint8_t* out, size_t* written);
   Status finish(uint8_t* out, size_t* written);
 
