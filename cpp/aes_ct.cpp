@@ -37,7 +37,9 @@
 #include <cstring>
 
 #include "mbedtls/platform_util.h"
+#include "aes_ct.h"
 #include "aes_ct_tables.h"
+#include "sha256_block.h"
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -227,19 +229,77 @@ inline V encode_dec(V x) { return encode(x, fernet_aes_ct::k_dec_lo, fernet_aes_
 // ---- Block functions ---------------------------------------------------------------
 // Encryption schedule: rk[0] plain, rk[1..9] encoded with the S-box constant folded in
 // (MixColumns maps a constant column c,c,c,c to itself), rk[10] plain with the constant.
+// Rounds 1-9, in the encoding.
+inline V encrypt_round(V e, V key) {
+  Inverse n = invert(e);
+  V a = output(n, fernet_aes_ct::k_e1_f, fernet_aes_ct::k_e1_g);  // S(x) without constant
+  V b = output(n, fernet_aes_ct::k_e2_f, fernet_aes_ct::k_e2_g);  // 2 * the same
+  // ShiftRows, then MixColumns: 2a[r] ^ 3a[r+1] ^ a[r+2] ^ a[r+3].
+  return permute(b, kShiftRows) ^ permute(a ^ b, kShiftRowsRot1) ^ permute(a, kShiftRowsRot2) ^
+         permute(a, kShiftRowsRot3) ^ key;
+}
+inline V encrypt_last_round(V e, V key) {
+  Inverse n = invert(e);
+  return permute(output(n, fernet_aes_ct::k_s_f, fernet_aes_ct::k_s_g), kShiftRows) ^ key;
+}
 inline V encrypt_block(const unsigned char (*rk)[16], V x) {
   V e = encode_enc(x ^ load(rk[0]));
-  for (int r = 1; r < 10; ++r) {
-    Inverse n = invert(e);
-    V a = output(n, fernet_aes_ct::k_e1_f, fernet_aes_ct::k_e1_g);  // S(x) without constant
-    V b = output(n, fernet_aes_ct::k_e2_f, fernet_aes_ct::k_e2_g);  // 2 * the same
-    // ShiftRows, then MixColumns: 2a[r] ^ 3a[r+1] ^ a[r+2] ^ a[r+3].
-    e = permute(b, kShiftRows) ^ permute(a ^ b, kShiftRowsRot1) ^ permute(a, kShiftRowsRot2) ^
-        permute(a, kShiftRowsRot3) ^ load(rk[r]);
+  for (int r = 1; r < 10; ++r) e = encrypt_round(e, load(rk[r]));
+  return encrypt_last_round(e, load(rk[10]));
+}
+
+// ---- CBC encryption with SHA-256 in the same loop ------------------------------------
+// CBC encryption is one dependent chain of vector shuffles, and SHA-256's rounds one of
+// integer operations: run one after the other, each leaves the other's execution units idle.
+// Here a compression's rounds are spliced between a block's, four SHA-256 rounds after every
+// two AES rounds, and the processor runs both chains at once. Measured in Node 20 (V8) on
+// 256 KiB: CBC alone 197 MB/s, SHA-256 alone 360 MB/s, one after the other 127 MB/s, spliced
+// 180 MB/s. The finer the splice the better: with eight SHA-256 rounds after every four AES
+// rounds it was no faster than one after the other (the processor's window does not reach
+// across that much of one chain).
+namespace sha = fernet::sha256;
+
+// A compression in progress: the working variables and the message schedule's window (all
+// locals once inlined: nothing of it is written to memory).
+struct Compression {
+  uint32_t v[8];
+  uint32_t bc;
+  sha::V x[4];
+};
+
+// Rounds t .. t+3 (t = 16q + 8h + 4i), and the schedule's four words 16 further on unless q
+// is the last quarter. Step i takes its words from x[i]; after step 1, x turns by two, so
+// that the next h finds its words in x[0] and x[1] again.
+template <int i>
+inline void compression_step(Compression& c, int q, int h) {
+  sha::four_rounds<4 * i>(c.v, c.bc, c.x[i] + sha::load_k(16 * q + 8 * h + 4 * i));
+  if (q < 3) c.x[i] = sha::schedule(c.x[i], c.x[(i + 1) & 3], c.x[(i + 2) & 3], c.x[(i + 3) & 3]);
+  if (i == 1) {
+    const sha::V x0 = c.x[0], x1 = c.x[1];
+    c.x[0] = c.x[2];
+    c.x[1] = c.x[3];
+    c.x[2] = x0;
+    c.x[3] = x1;
   }
-  Inverse n = invert(e);
-  return permute(output(n, fernet_aes_ct::k_s_f, fernet_aes_ct::k_s_g), kShiftRows) ^
-         load(rk[10]);
+}
+
+// One block, with rounds 16q .. 16q+15 of `c` spliced in. The loop over h stays a loop
+// (unrolled, the shipped wasm grows by 1.3 KB and is no faster).
+inline V encrypt_block_hashing(const unsigned char (*rk)[16], V x, Compression& c, int q) {
+  V e = encode_enc(x ^ load(rk[0]));
+#if defined(__clang__)
+#pragma clang loop unroll(disable)
+#endif
+  for (int h = 0; h < 2; ++h) {
+    e = encrypt_round(e, load(rk[4 * h + 1]));
+    e = encrypt_round(e, load(rk[4 * h + 2]));
+    compression_step<0>(c, q, h);
+    e = encrypt_round(e, load(rk[4 * h + 3]));
+    e = encrypt_round(e, load(rk[4 * h + 4]));
+    compression_step<1>(c, q, h);
+  }
+  e = encrypt_round(e, load(rk[9]));
+  return encrypt_last_round(e, load(rk[10]));
 }
 
 // Decryption schedule (FIPS-197's equivalent inverse cipher): dk[0] plain round key 10,
@@ -704,3 +764,49 @@ int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
 }
 
 }  // extern "C"
+
+namespace fernet {
+
+int cbc_encrypt_and_hash(const mbedtls_aes_context* ctx, unsigned char iv[16], unsigned char* data,
+                         size_t blocks, const unsigned char* hashed, uint32_t state[8],
+                         size_t* hashed_size) {
+  *hashed_size = 0;
+  if (ctx->schedule != kScheduleEncrypt) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  V chain = load(iv);
+  size_t b = 0;
+  // The blocks to encrypt before the first 64 bytes from `hashed` are all final.
+  const size_t behind = static_cast<size_t>(data - hashed);
+  const size_t first = behind >= 64 ? 0 : (64 - behind + 15) / 16;
+  for (; b < first && b < blocks; ++b) {
+    chain = encrypt_block(ctx->rk, load(data + 16 * b) ^ chain);
+    store(data + 16 * b, chain);
+  }
+  // From here on, each turn compresses the next 64 bytes from `hashed`, final by then, while
+  // it encrypts four more blocks.
+  size_t k = 0;
+  Compression c;
+  for (; b + 4 <= blocks; b += 4, ++k) {
+    const unsigned char* block = hashed + 64 * k;
+    for (int i = 0; i < 8; ++i) c.v[i] = state[i];
+    c.bc = c.v[1] ^ c.v[2];
+    for (int i = 0; i < 4; ++i) c.x[i] = sha::load_be(block + 16 * i);
+#if defined(__clang__)
+#pragma clang loop unroll(disable)
+#endif
+    for (int q = 0; q < 4; ++q) {
+      unsigned char* at = data + 16 * (b + static_cast<size_t>(q));
+      chain = encrypt_block_hashing(ctx->rk, load(at) ^ chain, c, q);
+      store(at, chain);
+    }
+    for (int i = 0; i < 8; ++i) state[i] += c.v[i];
+  }
+  for (; b < blocks; ++b) {
+    chain = encrypt_block(ctx->rk, load(data + 16 * b) ^ chain);
+    store(data + 16 * b, chain);
+  }
+  store(iv, chain);
+  *hashed_size = 64 * k;
+  return 0;
+}
+
+}  // namespace fernet

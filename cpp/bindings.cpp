@@ -64,6 +64,15 @@ namespace {
 using fernet::SecureBuffer;
 using fernet::Status;
 
+// Two links of this file (CMakeLists.txt): Node's (FERNET_NODE_LINK) and everyone else's,
+// whose download is budgeted. Node's encrypts with AES and HMAC in one loop and adds the
+// second thread's operations below; the other leaves both out.
+#if defined(FERNET_NODE_LINK)
+constexpr fernet::Passes kPasses = fernet::Passes::kOne;
+#else
+constexpr fernet::Passes kPasses = fernet::Passes::kTwo;
+#endif
+
 // The fields JS reads and writes, as 32-bit words; 64-bit values are two
 // words, low first.
 enum Field : uint32_t {
@@ -268,7 +277,7 @@ int encrypt() {
   begin();
   if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
   SecureBuffer token;
-  const Status status = fernet::encrypt(keys()[0], u64(kTimeLow), iv(), input(), fields[kInputSize], token);
+  const Status status = fernet::encrypt<kPasses>(keys()[0], u64(kTimeLow), iv(), input(), fields[kInputSize], token);
   return status == Status::kOk ? hand_on(token, token.data(), token.size()) : fail(status);
 }
 
@@ -298,7 +307,7 @@ int rotate() {
   if (!inputs_fit()) return fail(Status::kTooLarge);
   SecureBuffer rotated;
   const Status status =
-      fernet::rotate(keys(), key_count(), input(), fields[kInputSize], iv(), rotated);
+      fernet::rotate<kPasses>(keys(), key_count(), input(), fields[kInputSize], iv(), rotated);
   return status == Status::kOk ? hand_on(rotated, rotated.data(), rotated.size()) : fail(status);
 }
 
@@ -412,12 +421,11 @@ int decryptor_finish(uint32_t handle) {
   });
 }
 
-#if defined(FERNET_SECOND_THREAD)
-// ---- a second thread for large files (Node's build only) --------------------
+#if defined(FERNET_NODE_LINK)
+// ---- a second thread for large files (Node's link only) ---------------------
 // js/aes-thread.mjs runs a large file's AES-CBC encryption in a worker thread
 // while the main thread authenticates, encodes and does the I/O (sealing the
-// worker's ciphertext: encryptorSeal, registered below). Browsers never use
-// these, so their build leaves them out (its download is budgeted).
+// worker's ciphertext: encryptorSeal, registered below).
 
 // The other thread's work: whole blocks encrypted under the key, chained
 // from the IV, the same number of bytes out.
@@ -499,7 +507,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
 
   function("encryptorCreate", &create<fernet::StreamEncryptor>);
   function("encryptorStart", &encryptor_start);
-  function("encryptorUpdate", &encryptor_input<&fernet::StreamEncryptor::update>);
+  function("encryptorUpdate", &encryptor_input<&fernet::StreamEncryptor::update<kPasses>>);
   function("encryptorFinish", &encryptor_finish);
   function("encryptorFree", &destroy<fernet::StreamEncryptor>);
   function("verifierCreate", &create<fernet::StreamVerifier>);
@@ -512,7 +520,7 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   function("decryptorUpdate", &decryptor_update);
   function("decryptorFinish", &decryptor_finish);
   function("decryptorFree", &destroy<fernet::VerifiedDecryptor>);
-#if defined(FERNET_SECOND_THREAD)
+#if defined(FERNET_NODE_LINK)
   function("encryptorSeal", &encryptor_input<&fernet::StreamEncryptor::update_ciphertext>);
   function("cbcEncrypt", &cbc_encrypt);
 #endif

@@ -3,9 +3,11 @@
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 #include "fernet.h"
 
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 
+#include "aes_ct.h"
 #include "base64url.h"
 #include "fernet_internal.h"
 #include "mbedtls/aes.h"
@@ -194,6 +196,38 @@ Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_
   return rc == 0 ? Status::kOk : Status::kOutOfMemory;
 }
 
+template <Passes passes>
+Status encrypt_and_authenticate(mbedtls_aes_context& aes, uint8_t chain[kIvSize], Hmac& hmac,
+                                uint8_t* data, size_t size) {
+  if constexpr (passes == Passes::kTwo) {
+    const bool ok = mbedtls_aes_crypt_cbc(&aes, MBEDTLS_AES_ENCRYPT, size, chain, data, data) == 0;
+    return ok ? hmac_update(hmac, data, size) : Status::kOutOfMemory;
+  } else {
+    // mbedTLS holds the last bytes it was given when they are not a whole SHA-256 block, and
+    // those are not next to `data`: the first blocks complete that block the usual way.
+    const size_t held = hmac.inner.total[0] % kHmacBlockSize;
+    const size_t completing = std::min(size, (kHmacBlockSize - held) % kHmacBlockSize);
+    const size_t lead = (completing + kBlockSize - 1) / kBlockSize * kBlockSize;
+    if (mbedtls_aes_crypt_cbc(&aes, MBEDTLS_AES_ENCRYPT, lead, chain, data, data) != 0 ||
+        hmac_update(hmac, data, completing) != Status::kOk)
+      return Status::kOutOfMemory;
+    // The rest in one loop, the compressions going into the context's state directly.
+    const uint8_t* hashed = data + completing;
+    size_t hashed_size = 0;
+    if (cbc_encrypt_and_hash(&aes, chain, data + lead, (size - lead) / kBlockSize, hashed,
+                             hmac.inner.state, &hashed_size) != 0)
+      return Status::kOutOfMemory;
+    const uint64_t total = (uint64_t{hmac.inner.total[1]} << 32 | hmac.inner.total[0]) + hashed_size;
+    hmac.inner.total[0] = static_cast<uint32_t>(total);
+    hmac.inner.total[1] = static_cast<uint32_t>(total >> 32);
+    return hmac_update(hmac, hashed + hashed_size, size - completing - hashed_size);
+  }
+}
+template Status encrypt_and_authenticate<Passes::kOne>(mbedtls_aes_context&, uint8_t*, Hmac&,
+                                                       uint8_t*, size_t);
+template Status encrypt_and_authenticate<Passes::kTwo>(mbedtls_aes_context&, uint8_t*, Hmac&,
+                                                       uint8_t*, size_t);
+
 Status final_padding_valid(const Key& key, const uint8_t previous[kBlockSize],
                            const uint8_t last[kBlockSize], bool* valid) {
   uint8_t block[kBlockSize];
@@ -254,6 +288,7 @@ size_t token_size(size_t message_size) {
   return base64url::encoded_size(internal::raw_token_size(message_size));
 }
 
+template <Passes passes>
 Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
                const uint8_t* message, size_t message_size, SecureBuffer& token) {
   if (message_size > kMaxMessageSize) return Status::kTooLarge;
@@ -273,9 +308,25 @@ Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
   uint8_t* last = ciphertext + whole;
   if (message_size != whole) std::memcpy(last, message + whole, message_size - whole);
   internal::pkcs7_pad(last, message_size - whole);
-  Status status = internal::aes_cbc(key, MBEDTLS_AES_ENCRYPT, iv, ciphertext, padded, ciphertext);
+  mbedtls_aes_context aes;
+  mbedtls_aes_init(&aes);
+  // mbedTLS advances the IV it is given, so it works on a copy.
+  uint8_t chain[kIvSize];
+  std::memcpy(chain, iv, kIvSize);
+  internal::Hmac hmac;
+  internal::hmac_start(hmac, key);
+  Status status = mbedtls_aes_setkey_enc(&aes, encryption_key(key), kAesKeyBits) == 0
+                      ? internal::hmac_update(hmac, p, kHeaderSize)
+                      : Status::kOutOfMemory;
   if (status == Status::kOk)
-    status = internal::hmac_sha256(key, p, kHeaderSize + padded, ciphertext + padded);
+    status = internal::encrypt_and_authenticate<passes>(aes, chain, hmac, ciphertext, padded);
+  mbedtls_aes_free(&aes);  // wipes the key schedule
+  secure_zero(chain, sizeof chain);
+  if (status == Status::kOk) {
+    status = internal::hmac_finish(hmac, ciphertext + padded);
+  } else {
+    internal::hmac_wipe(hmac);
+  }
   if (status != Status::kOk) {
     token.reset();
     return status;
@@ -284,6 +335,10 @@ Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
   token.truncate(text_size);
   return Status::kOk;
 }
+template Status encrypt<Passes::kOne>(const Key&, uint64_t, const uint8_t*, const uint8_t*, size_t,
+                                      SecureBuffer&);
+template Status encrypt<Passes::kTwo>(const Key&, uint64_t, const uint8_t*, const uint8_t*, size_t,
+                                      SecureBuffer&);
 
 Status decrypt(const Key* keys, size_t key_count, const uint8_t* token, size_t token_size,
                const Freshness* freshness, Decrypted& out) {
@@ -334,12 +389,17 @@ Status extract_timestamp(const Key* keys, size_t key_count, const uint8_t* token
   return Status::kInvalidToken;
 }
 
+template <Passes passes>
 Status rotate(const Key* keys, size_t key_count, const uint8_t* token, size_t token_size,
               const uint8_t iv[kIvSize], SecureBuffer& rotated) {
   Decrypted plain;
   Status status = decrypt(keys, key_count, token, token_size, nullptr, plain);
   if (status != Status::kOk) return status;
-  return encrypt(keys[0], plain.timestamp, iv, plain.message, plain.message_size, rotated);
+  return encrypt<passes>(keys[0], plain.timestamp, iv, plain.message, plain.message_size, rotated);
 }
+template Status rotate<Passes::kOne>(const Key*, size_t, const uint8_t*, size_t, const uint8_t*,
+                                     SecureBuffer&);
+template Status rotate<Passes::kTwo>(const Key*, size_t, const uint8_t*, size_t, const uint8_t*,
+                                     SecureBuffer&);
 
 }  // namespace fernet

@@ -422,6 +422,7 @@ Status StreamEncryptor::start(const Key& key, uint64_t timestamp, const uint8_t 
   return Status::kOk;
 }
 
+template <Passes passes>
 Status StreamEncryptor::update(const uint8_t* data, size_t size, uint8_t* out, size_t* written) {
   *written = 0;
   if (!started_) return Status::kInvalidToken;
@@ -447,8 +448,8 @@ Status StreamEncryptor::update(const uint8_t* data, size_t size, uint8_t* out, s
       size -= take;
       blocks = chunk;
     }
-    if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_ENCRYPT, take, chain_, blocks, blocks) != 0 ||
-        internal::hmac_update(hmac_, blocks, take) != Status::kOk) {
+    if (internal::encrypt_and_authenticate<passes>(aes_, chain_, hmac_, blocks, take) !=
+        Status::kOk) {
       secure_zero(chunk, sizeof chunk);
       return fail(written);
     }
@@ -457,6 +458,9 @@ Status StreamEncryptor::update(const uint8_t* data, size_t size, uint8_t* out, s
   secure_zero(chunk, sizeof chunk);
   return Status::kOk;
 }
+
+template Status StreamEncryptor::update<Passes::kOne>(const uint8_t*, size_t, uint8_t*, size_t*);
+template Status StreamEncryptor::update<Passes::kTwo>(const uint8_t*, size_t, uint8_t*, size_t*);
 
 Status StreamEncryptor::update_ciphertext(const uint8_t* ciphertext, size_t size, uint8_t* out,
                                           size_t* written) {

@@ -87,6 +87,8 @@ class StreamEncryptor {
   // further calls until start() (nothing half-computed is ever emitted).
   Status start(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
                uint8_t* out, size_t* written);
+  // (Passes: see fernet::encrypt.)
+  template <Passes passes = Passes::kOne>
   Status update(const uint8_t* data, size_t size, uint8_t* out, size_t* written);
   // With a second thread (cbc_encrypt_blocks there, chained from start()'s
   // IV): that thread's ciphertext of whole blocks, authenticated and encoded

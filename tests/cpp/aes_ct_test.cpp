@@ -1,16 +1,20 @@
 // The constant-time AES (cpp/aes_ct.cpp, behind mbedTLS's MBEDTLS_AES_ALT) against
 // published known answers and against mbedTLS's own table AES (tests/cpp/aes_ref.c) on
 // random keys, IVs and lengths, both directions, ECB and CBC, in place and not, whole and
-// in pieces (as the streaming core calls it).
+// in pieces (as the streaming core calls it); and CBC encryption with SHA-256 in the same
+// loop (fernet::cbc_encrypt_and_hash) against the same AES and the portable SHA-256.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "aes_ct.h"
 #include "aes_ref.h"
+#include "sha256_portable.h"
 #include "mbedtls/aes.h"
 
 namespace {
@@ -239,6 +243,63 @@ TEST(AesCt, CbcInPiecesEqualsOneCall) {
 
 // Errors as mbedTLS reports them; a schedule used for the other direction is refused rather
 // than silently giving garbage.
+// Random keys, IVs, chaining values, block counts, and where the hashed bytes begin before
+// the ciphertext (a token's header, or bytes an earlier call left unhashed). The compressions
+// must be exactly those of the bytes they claim, and must not lag behind by more than their
+// lead and four blocks.
+TEST(AesCt, CbcEncryptAndHashMatchesCbcThenSha256) {
+  std::mt19937_64 rng(1130);
+  for (int trial = 0; trial < 600; ++trial) {
+    const size_t blocks = trial < 400 ? static_cast<size_t>(trial) % 40 : 40 + rng() % 600;
+    const size_t lead = rng() % 100;
+    const Bytes key = random_bytes(rng, 16), iv = random_bytes(rng, 16);
+    Bytes buffer = random_bytes(rng, lead + 16 * blocks);
+    Bytes expected = buffer;
+    uint8_t ref_iv[16], chain[16];
+    std::memcpy(ref_iv, iv.data(), 16);
+    std::memcpy(chain, iv.data(), 16);
+    ASSERT_EQ(ref_aes_cbc(MBEDTLS_AES_ENCRYPT, key.data(), 128, ref_iv, 16 * blocks,
+                          buffer.data() + lead, expected.data() + lead), 0);
+    uint32_t state[8], expected_state[8];
+    for (auto& w : state) w = static_cast<uint32_t>(rng());
+    std::memcpy(expected_state, state, sizeof state);
+
+    mbedtls_aes_context ctx;
+    mbedtls_aes_init(&ctx);
+    ASSERT_EQ(mbedtls_aes_setkey_enc(&ctx, key.data(), 128), 0);
+    size_t hashed = 1;
+    ASSERT_EQ(fernet::cbc_encrypt_and_hash(&ctx, chain, buffer.data() + lead, blocks, buffer.data(),
+                                           state, &hashed), 0);
+    mbedtls_aes_free(&ctx);
+
+    ASSERT_EQ(buffer, expected) << trial;
+    ASSERT_EQ(std::memcmp(chain, ref_iv, 16), 0) << trial;
+    ASSERT_EQ(hashed % 64, 0u) << trial;
+    ASSERT_LE(hashed, buffer.size()) << trial;
+    ASSERT_LT(buffer.size() - hashed, std::max<size_t>(lead, 64) + 64) << trial;
+    for (size_t at = 0; at < hashed; at += 64) sha256_portable::compress(expected_state, expected.data() + at);
+    ASSERT_EQ(std::memcmp(state, expected_state, sizeof state), 0) << trial;
+  }
+}
+
+TEST(AesCt, CbcEncryptAndHashRefusesADecryptionSchedule) {
+  const Bytes key(16, 7);
+  Bytes data(256, 1);
+  const Bytes before = data;
+  uint8_t chain[16] = {};
+  uint32_t state[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  size_t hashed = 1;
+  mbedtls_aes_context ctx;
+  mbedtls_aes_init(&ctx);
+  ASSERT_EQ(mbedtls_aes_setkey_dec(&ctx, key.data(), 128), 0);
+  EXPECT_EQ(fernet::cbc_encrypt_and_hash(&ctx, chain, data.data(), 16, data.data(), state, &hashed),
+            MBEDTLS_ERR_AES_BAD_INPUT_DATA);
+  mbedtls_aes_free(&ctx);
+  EXPECT_EQ(data, before);
+  EXPECT_EQ(hashed, 0u);
+  EXPECT_EQ(state[0], 1u);
+}
+
 TEST(AesCt, ErrorsAndMisuse) {
   uint8_t key[32] = {1, 2, 3};
   uint8_t iv[16] = {0};
