@@ -768,25 +768,31 @@ int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
 namespace fernet {
 
 int cbc_encrypt_and_hash(const mbedtls_aes_context* ctx, unsigned char iv[16], unsigned char* data,
-                         size_t blocks, const unsigned char* hashed, uint32_t state[8],
-                         size_t* hashed_size) {
+                         size_t blocks, const unsigned char* held, size_t held_size,
+                         uint32_t state[8], size_t* hashed_size) {
   *hashed_size = 0;
-  if (ctx->schedule != kScheduleEncrypt) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  if (ctx->schedule != kScheduleEncrypt || held_size >= 64) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
   V chain = load(iv);
+  // The first hash block is the held bytes and the first `lead` bytes of ciphertext: the
+  // blocks that make those are encrypted first, on their own.
+  const size_t lead = 64 - held_size;
+  const size_t first = (lead + 15) / 16;
   size_t b = 0;
-  // The blocks to encrypt before the first 64 bytes from `hashed` are all final.
-  const size_t behind = static_cast<size_t>(data - hashed);
-  const size_t first = behind >= 64 ? 0 : (64 - behind + 15) / 16;
   for (; b < first && b < blocks; ++b) {
     chain = encrypt_block(ctx->rk, load(data + 16 * b) ^ chain);
     store(data + 16 * b, chain);
   }
-  // From here on, each turn compresses the next 64 bytes from `hashed`, final by then, while
-  // it encrypts four more blocks.
+  unsigned char start[64];
+  if (b == first) {
+    std::memcpy(start, held, held_size);
+    std::memcpy(start + held_size, data, lead);
+  }
+  // Then each turn compresses the next 64 bytes, ciphertext by then, while it encrypts four
+  // more blocks.
   size_t k = 0;
   Compression c;
   for (; b + 4 <= blocks; b += 4, ++k) {
-    const unsigned char* block = hashed + 64 * k;
+    const unsigned char* block = k == 0 ? start : data + lead + 64 * (k - 1);
     for (int i = 0; i < 8; ++i) c.v[i] = state[i];
     c.bc = c.v[1] ^ c.v[2];
     for (int i = 0; i < 4; ++i) c.x[i] = sha::load_be(block + 16 * i);
@@ -805,7 +811,7 @@ int cbc_encrypt_and_hash(const mbedtls_aes_context* ctx, unsigned char iv[16], u
     store(data + 16 * b, chain);
   }
   store(iv, chain);
-  *hashed_size = 64 * k;
+  if (k != 0) *hashed_size = lead + 64 * (k - 1);
   return 0;
 }
 

@@ -3,7 +3,6 @@
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS
 #include "fernet.h"
 
-#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 
@@ -203,24 +202,17 @@ Status encrypt_and_authenticate(mbedtls_aes_context& aes, uint8_t chain[kIvSize]
     const bool ok = mbedtls_aes_crypt_cbc(&aes, MBEDTLS_AES_ENCRYPT, size, chain, data, data) == 0;
     return ok ? hmac_update(hmac, data, size) : Status::kOutOfMemory;
   } else {
-    // mbedTLS holds the last bytes it was given when they are not a whole SHA-256 block, and
-    // those are not next to `data`: the first blocks complete that block the usual way.
+    // The compressions go into the context's state directly, starting with the bytes it holds
+    // of an unfinished block.
     const size_t held = hmac.inner.total[0] % kHmacBlockSize;
-    const size_t completing = std::min(size, (kHmacBlockSize - held) % kHmacBlockSize);
-    const size_t lead = (completing + kBlockSize - 1) / kBlockSize * kBlockSize;
-    if (mbedtls_aes_crypt_cbc(&aes, MBEDTLS_AES_ENCRYPT, lead, chain, data, data) != 0 ||
-        hmac_update(hmac, data, completing) != Status::kOk)
+    size_t hashed = 0;
+    if (cbc_encrypt_and_hash(&aes, chain, data, size / kBlockSize, hmac.inner.buffer, held,
+                             hmac.inner.state, &hashed) != 0)
       return Status::kOutOfMemory;
-    // The rest in one loop, the compressions going into the context's state directly.
-    const uint8_t* hashed = data + completing;
-    size_t hashed_size = 0;
-    if (cbc_encrypt_and_hash(&aes, chain, data + lead, (size - lead) / kBlockSize, hashed,
-                             hmac.inner.state, &hashed_size) != 0)
-      return Status::kOutOfMemory;
-    const uint64_t total = (uint64_t{hmac.inner.total[1]} << 32 | hmac.inner.total[0]) + hashed_size;
+    const uint64_t total = (uint64_t{hmac.inner.total[1]} << 32 | hmac.inner.total[0]) + hashed;
     hmac.inner.total[0] = static_cast<uint32_t>(total);
     hmac.inner.total[1] = static_cast<uint32_t>(total >> 32);
-    return hmac_update(hmac, hashed + hashed_size, size - completing - hashed_size);
+    return hmac_update(hmac, data + hashed, size - hashed);
   }
 }
 template Status encrypt_and_authenticate<Passes::kOne>(mbedtls_aes_context&, uint8_t*, Hmac&,

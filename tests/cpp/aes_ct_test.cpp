@@ -243,23 +243,24 @@ TEST(AesCt, CbcInPiecesEqualsOneCall) {
 
 // Errors as mbedTLS reports them; a schedule used for the other direction is refused rather
 // than silently giving garbage.
-// Random keys, IVs, chaining values, block counts, and where the hashed bytes begin before
-// the ciphertext (a token's header, or bytes an earlier call left unhashed). The compressions
-// must be exactly those of the bytes they claim, and must not lag behind by more than their
-// lead and four blocks.
+// Random keys, IVs, states, block counts, and bytes the hash holds before the ciphertext (a
+// token's header, or what an earlier call left of an unfinished block). The compressions must
+// be exactly those of the bytes they claim, and must stop no more than the first hash block
+// and four more AES blocks short of the end.
 TEST(AesCt, CbcEncryptAndHashMatchesCbcThenSha256) {
   std::mt19937_64 rng(1130);
   for (int trial = 0; trial < 600; ++trial) {
     const size_t blocks = trial < 400 ? static_cast<size_t>(trial) % 40 : 40 + rng() % 600;
-    const size_t lead = rng() % 100;
+    const size_t held = rng() % 64;
     const Bytes key = random_bytes(rng, 16), iv = random_bytes(rng, 16);
-    Bytes buffer = random_bytes(rng, lead + 16 * blocks);
-    Bytes expected = buffer;
+    const Bytes prefix = random_bytes(rng, held);
+    Bytes data = random_bytes(rng, 16 * blocks);
+    Bytes expected(16 * blocks);
     uint8_t ref_iv[16], chain[16];
     std::memcpy(ref_iv, iv.data(), 16);
     std::memcpy(chain, iv.data(), 16);
-    ASSERT_EQ(ref_aes_cbc(MBEDTLS_AES_ENCRYPT, key.data(), 128, ref_iv, 16 * blocks,
-                          buffer.data() + lead, expected.data() + lead), 0);
+    ASSERT_EQ(ref_aes_cbc(MBEDTLS_AES_ENCRYPT, key.data(), 128, ref_iv, 16 * blocks, data.data(),
+                          expected.data()), 0);
     uint32_t state[8], expected_state[8];
     for (auto& w : state) w = static_cast<uint32_t>(rng());
     std::memcpy(expected_state, state, sizeof state);
@@ -268,21 +269,28 @@ TEST(AesCt, CbcEncryptAndHashMatchesCbcThenSha256) {
     mbedtls_aes_init(&ctx);
     ASSERT_EQ(mbedtls_aes_setkey_enc(&ctx, key.data(), 128), 0);
     size_t hashed = 1;
-    ASSERT_EQ(fernet::cbc_encrypt_and_hash(&ctx, chain, buffer.data() + lead, blocks, buffer.data(),
+    ASSERT_EQ(fernet::cbc_encrypt_and_hash(&ctx, chain, data.data(), blocks, prefix.data(), held,
                                            state, &hashed), 0);
     mbedtls_aes_free(&ctx);
 
-    ASSERT_EQ(buffer, expected) << trial;
+    ASSERT_EQ(data, expected) << trial;
     ASSERT_EQ(std::memcmp(chain, ref_iv, 16), 0) << trial;
-    ASSERT_EQ(hashed % 64, 0u) << trial;
-    ASSERT_LE(hashed, buffer.size()) << trial;
-    ASSERT_LT(buffer.size() - hashed, std::max<size_t>(lead, 64) + 64) << trial;
-    for (size_t at = 0; at < hashed; at += 64) sha256_portable::compress(expected_state, expected.data() + at);
+    ASSERT_LE(hashed, data.size()) << trial;
+    Bytes message = prefix;
+    message.insert(message.end(), expected.begin(), expected.end());
+    if (hashed != 0) {
+      ASSERT_EQ((held + hashed) % 64, 0u) << trial;
+      for (size_t at = 0; at < held + hashed; at += 64)
+        sha256_portable::compress(expected_state, message.data() + at);
+    }
     ASSERT_EQ(std::memcmp(state, expected_state, sizeof state), 0) << trial;
+    // Unhashed: at most the first hash block's ciphertext (rounded up to blocks), 64 bytes the
+    // hash runs behind, and 0-3 blocks that made no turn of four.
+    ASSERT_LT(data.size() - hashed, (64 - held) + 128) << trial;
   }
 }
 
-TEST(AesCt, CbcEncryptAndHashRefusesADecryptionSchedule) {
+TEST(AesCt, CbcEncryptAndHashRefusesADecryptionScheduleAndAWholeHeldBlock) {
   const Bytes key(16, 7);
   Bytes data(256, 1);
   const Bytes before = data;
@@ -292,7 +300,10 @@ TEST(AesCt, CbcEncryptAndHashRefusesADecryptionSchedule) {
   mbedtls_aes_context ctx;
   mbedtls_aes_init(&ctx);
   ASSERT_EQ(mbedtls_aes_setkey_dec(&ctx, key.data(), 128), 0);
-  EXPECT_EQ(fernet::cbc_encrypt_and_hash(&ctx, chain, data.data(), 16, data.data(), state, &hashed),
+  EXPECT_EQ(fernet::cbc_encrypt_and_hash(&ctx, chain, data.data(), 16, data.data(), 0, state, &hashed),
+            MBEDTLS_ERR_AES_BAD_INPUT_DATA);
+  ASSERT_EQ(mbedtls_aes_setkey_enc(&ctx, key.data(), 128), 0);
+  EXPECT_EQ(fernet::cbc_encrypt_and_hash(&ctx, chain, data.data(), 16, data.data(), 64, state, &hashed),
             MBEDTLS_ERR_AES_BAD_INPUT_DATA);
   mbedtls_aes_free(&ctx);
   EXPECT_EQ(data, before);
