@@ -69,9 +69,9 @@ void format_key(const uint8_t raw[kKeySize], uint8_t text[kKeyTextSize]);
 size_t token_size(size_t message_size);
 
 // How encryption runs AES-CBC and the HMAC over a message: in one loop, interleaved (each
-// keeps the other's execution units busy: about 1.4x as fast), or one pass after the other
-// (about 3 KB less WebAssembly: the browser build's choice, its download being budgeted).
-// The bytes are the same either way.
+// keeps the other's execution units busy: the two together up to 1.4x as fast), or one pass
+// after the other (4 KB less WebAssembly: the browser link's choice, its download being
+// budgeted). The bytes are the same either way.
 enum class Passes { kOne, kTwo };
 
 // Encrypts `message` into `token` (token_size(size) ASCII characters).
