@@ -819,7 +819,7 @@ int cbc_encrypt_and_hash(const mbedtls_aes_context* ctx, unsigned char iv[16], u
   const size_t turns = b == first ? (blocks - b) / 4 : 0;
   if (turns != 0) {
     unsigned char start[64];
-    std::memcpy(start, held, held_size);
+    if (held_size != 0) std::memcpy(start, held, held_size);  // held may be null then
     std::memcpy(start + held_size, data, lead);
     chain = encrypt_and_compress(ctx->rk, chain, data + 16 * b, start, 1, state);
     for (size_t t = 1; t < turns; t += kTurnsPerCall) {

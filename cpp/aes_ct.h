@@ -13,7 +13,8 @@ namespace fernet {
 // (mbedtls_aes_setkey_enc), chained from `iv`, which is left at the last ciphertext block as
 // mbedtls_aes_crypt_cbc leaves it; and, in the same loop, the SHA-256 compressions into `state`
 // of the message that continues with this ciphertext: `held` is what the message has beyond
-// its last whole block (held_size < 64 bytes: a SHA-256 context's unfinished block). The hash
+// its last whole block (held_size < 64 bytes, a SHA-256 context's unfinished block; null
+// for none). The hash
 // runs behind the encryption and stops with it: *hashed_size is how many bytes of ciphertext
 // went into compressions (after the held bytes; 0 when none did, and the held bytes are then
 // still unhashed); the caller hashes the rest. Returns 0, or MBEDTLS_ERR_AES_BAD_INPUT_DATA
