@@ -3,8 +3,9 @@
 // from the module graph in js/ (nothing in Emscripten's output is edited):
 //   build-wasm/fernet_core.mjs       Emscripten's ES module glue (generated)
 //   build-wasm/fernet_core_wasm.mjs  the wasm as a string, a generated module
-//   build-wasm/fernet_core_node{,_wasm}.mjs  the same for Node's link, whose bindings add
-//                                    the file helpers' second thread (CMakeLists.txt)
+//   build-wasm/fernet_core_node{,_wasm}.mjs  the same for Node's link, whose bindings encrypt
+//                                    in one loop and add the file helpers' second thread
+//                                    (CMakeLists.txt)
 //   dist/fernet.mjs, dist/fernet.cjs browsers, bundlers and other hosts: js/index.mjs
 //   dist/fernet.workerd.mjs          the same, importing dist/fernet_core.wasm as a module
 //   dist/internal.node.cjs           Node: js/node-internal.mjs, the one instance behind
