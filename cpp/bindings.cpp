@@ -385,15 +385,18 @@ int verifier_update(uint32_t handle) {
   return static_cast<int>(object<fernet::StreamVerifier>(handle).update(input(), fields[kInputSize]));
 }
 
-int verifier_finish(uint32_t handle) {
-  begin();
-  auto& verifier = object<fernet::StreamVerifier>(handle);
-  const Status status = verifier.finish();
+// The verifier's decision, and the fields it sets.
+int decided(const fernet::StreamVerifier& verifier, Status status) {
   if (status == Status::kOk) {
     fields[kKeyIndex] = static_cast<uint32_t>(verifier.key_index());
     set_u64(kTimeLow, verifier.timestamp());
   }
   return static_cast<int>(status);
+}
+int verifier_finish(uint32_t handle) {
+  begin();
+  auto& verifier = object<fernet::StreamVerifier>(handle);
+  return decided(verifier, verifier.finish());
 }
 
 // Decryption only ever starts from a verifier that accepted the token; the
@@ -436,6 +439,50 @@ int cbc_encrypt() {
   return stream_step(size, [&](uint8_t* out, size_t* n) {
     *n = size;
     return fernet::cbc_encrypt_blocks(keys()[0], iv(), input(), size, out);
+  });
+}
+
+// Verification with the HMAC in the other thread (a StreamAuthenticator
+// there): a verifier started as usual hands out the bytes to authenticate,
+// in order, and takes the MACs they came to at the end (its input then).
+int verifier_update_external(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  const size_t size = fields[kInputSize];
+  return stream_step(fernet::StreamVerifier::max_authenticated_output(size), [&](uint8_t* out, size_t* n) {
+    return object<fernet::StreamVerifier>(handle).update_external(input(), size, out, n);
+  });
+}
+
+int verifier_finish_external(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  auto& verifier = object<fernet::StreamVerifier>(handle);
+  return decided(verifier, verifier.finish_external(input(), fields[kInputSize]));
+}
+
+// The other thread's half: the keys are in the data area.
+int authenticator_start(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  return static_cast<int>(object<fernet::StreamAuthenticator>(handle).start(keys(), key_count()));
+}
+
+int authenticator_update(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  return static_cast<int>(object<fernet::StreamAuthenticator>(handle).update(input(), fields[kInputSize]));
+}
+
+// The MACs, one per key in key order.
+int authenticator_finish(uint32_t handle) {
+  begin();
+  auto& authenticator = object<fernet::StreamAuthenticator>(handle);
+  const size_t size = authenticator.key_count() * fernet::kHmacSize;
+  return stream_step(size, [&](uint8_t* out, size_t* n) {
+    const Status status = authenticator.finish(out);
+    *n = status == Status::kOk ? size : 0;
+    return status;
   });
 }
 #endif
@@ -523,5 +570,12 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
 #if defined(FERNET_NODE_LINK)
   function("encryptorSeal", &encryptor_input<&fernet::StreamEncryptor::update_ciphertext>);
   function("cbcEncrypt", &cbc_encrypt);
+  function("verifierUpdateExternal", &verifier_update_external);
+  function("verifierFinishExternal", &verifier_finish_external);
+  function("authenticatorCreate", &create<fernet::StreamAuthenticator>);
+  function("authenticatorStart", &authenticator_start);
+  function("authenticatorUpdate", &authenticator_update);
+  function("authenticatorFinish", &authenticator_finish);
+  function("authenticatorFree", &destroy<fernet::StreamAuthenticator>);
 #endif
 }

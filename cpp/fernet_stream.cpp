@@ -31,8 +31,36 @@ void destroy(T*& object) {
 
 namespace internal {
 
+namespace {
+
+// One HMAC per key over the same bytes: TokenReader's checking, and
+// StreamAuthenticator's (the second thread's). The array is in the registry.
+Hmac* start_hmacs(const Key* keys, size_t key_count) {
+  if (key_count > SIZE_MAX / sizeof(Hmac)) return nullptr;
+  auto* hmacs = static_cast<Hmac*>(secure_alloc(key_count * sizeof(Hmac)));
+  if (hmacs != nullptr)
+    for (size_t k = 0; k < key_count; ++k) hmac_start(hmacs[k], keys[k]);
+  return hmacs;
+}
+
+Status update_hmacs(Hmac* hmacs, size_t key_count, const uint8_t* data, size_t size) {
+  for (size_t k = 0; k < key_count; ++k)
+    if (hmac_update(hmacs[k], data, size) != Status::kOk) return Status::kOutOfMemory;
+  return Status::kOk;
+}
+
+void wipe_hmacs(Hmac*& hmacs, size_t key_count) {
+  if (hmacs == nullptr) return;
+  for (size_t k = 0; k < key_count; ++k) hmac_wipe(hmacs[k]);
+  secure_free(hmacs);
+  hmacs = nullptr;
+}
+
+}  // namespace
+
 // Reads token text in pieces: base64url, header (version, TTL), ciphertext
-// and the trailing MAC. Checking: one HMAC context per key, no plaintext.
+// and the trailing MAC. Checking: one HMAC per key (its StreamAuthenticator,
+// or with external MACs, the bytes to authenticate handed out), no plaintext.
 // Decrypting: under one key, without the HMAC; its plaintext is
 // unauthenticated, so the reader is private to this file and
 // VerifiedDecryptor holds the plaintext back until the text it came from
@@ -51,19 +79,30 @@ class TokenReader {
 
   Status start_checking(const Key* keys, size_t key_count, const Freshness* freshness);
   Status start_decrypting(const Key& key, const Freshness* freshness);
+  // kExternal: checking with external MACs, which hands out the bytes to
+  // authenticate instead of hashing them (a template: the browsers' wasm,
+  // which never verifies that way, carries none of that code). A text read
+  // partly each way matches no MAC.
+  template <bool kExternal = false>
   Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
-  // Checking: the key choice (internal::choose_key), its index in *key_index.
-  // Decrypting: the padding, and the final plaintext (at most kBlockSize
-  // bytes) is written.
-  Status finish(uint8_t* out, size_t* written, size_t* key_index);
+  // Checking: the key choice (internal::choose_key), its index in *key_index;
+  // `macs` are the external MACs (macs_size bytes). Decrypting: the padding,
+  // and the final plaintext (at most kBlockSize bytes) is written.
+  template <bool kExternal = false>
+  Status finish(uint8_t* out, size_t* written, size_t* key_index, const uint8_t* macs = nullptr,
+                size_t macs_size = 0);
   uint64_t timestamp() const { return timestamp_; }
 
  private:
   static constexpr size_t kSlice = 3072;  // raw bytes decoded per step
   Status fail(Status status = Status::kInvalidToken);
   void begin(const Freshness* freshness);
+  template <bool kExternal>
   Status take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* written);
+  template <bool kExternal>
   Status take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out, size_t* written);
+  template <bool kExternal>
+  Status authenticate(const uint8_t* data, size_t size, uint8_t* out, size_t* written);
   void wipe();
 
   SecureBuffer keys_;            // checking: a copy (Key[key_count_]), finish() needs them for padding
@@ -99,11 +138,7 @@ class TokenReader {
 
 void TokenReader::wipe() {
   mbedtls_aes_free(&aes_);
-  if (hmac_ != nullptr) {
-    for (size_t k = 0; k < key_count_; ++k) hmac_wipe(hmac_[k]);
-    secure_free(hmac_);
-    hmac_ = nullptr;
-  }
+  wipe_hmacs(hmac_, key_count_);
   keys_.reset();
   secure_zero(header_, sizeof header_);
   secure_zero(pending_, sizeof pending_);
@@ -135,13 +170,11 @@ void TokenReader::begin(const Freshness* freshness) {
 Status TokenReader::start_checking(const Key* keys, size_t key_count, const Freshness* freshness) {
   begin(freshness);
   if (key_count == 0) return Status::kInvalidKey;
-  if (key_count > SIZE_MAX / sizeof(Hmac) || key_count > SIZE_MAX / sizeof(Key)) return Status::kOutOfMemory;
-  hmac_ = static_cast<Hmac*>(secure_alloc(key_count * sizeof(Hmac)));
-  if (hmac_ == nullptr) return Status::kOutOfMemory;
+  if (key_count > SIZE_MAX / sizeof(Key) || key_count > SIZE_MAX / kHmacSize) return Status::kOutOfMemory;
+  if ((hmac_ = start_hmacs(keys, key_count)) == nullptr) return Status::kOutOfMemory;
   key_count_ = key_count;
   if (!keys_.allocate(key_count * sizeof(Key))) return fail(Status::kOutOfMemory);
   std::memcpy(keys_.data(), keys, key_count * sizeof(Key));
-  for (size_t k = 0; k < key_count; ++k) hmac_start(hmac_[k], keys[k]);
   decrypt_ = false;
   started_ = true;
   return Status::kOk;
@@ -156,6 +189,7 @@ Status TokenReader::start_decrypting(const Key& key, const Freshness* freshness)
   return Status::kOk;
 }
 
+template <bool kExternal>
 Status TokenReader::update(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
   *written = 0;
   if (!started_ || failed_) return Status::kInvalidToken;
@@ -193,7 +227,7 @@ Status TokenReader::update(const uint8_t* text, size_t size, uint8_t* out, size_
     }
     if (text_ended_ && size != 0) return fail();
     size_t produced = 0;
-    const Status status = take_raw(raw, raw_size, out + *written, &produced);
+    const Status status = take_raw<kExternal>(raw, raw_size, out + *written, &produced);
     if (status != Status::kOk) return status;
     *written += produced;
   }
@@ -202,6 +236,7 @@ Status TokenReader::update(const uint8_t* text, size_t size, uint8_t* out, size_
 
 // `raw` sits in work_ right after room for pending_, so the held-back bytes
 // can be put in front of it and both processed as one run.
+template <bool kExternal>
 Status TokenReader::take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* written) {
   if (header_size_ < kHeaderSize) {
     const size_t take = std::min(kHeaderSize - header_size_, size);
@@ -215,9 +250,8 @@ Status TokenReader::take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* wr
     if (check_freshness_ && !is_fresh(timestamp_, freshness_)) return fail();
     std::memcpy(chain_, header_iv(header_), kIvSize);
     std::memcpy(last_cipher_, header_iv(header_), kIvSize);
-    for (size_t k = 0; k < key_count_; ++k)
-      if (hmac_update(hmac_[k], header_, kHeaderSize) != Status::kOk)
-        return fail(Status::kOutOfMemory);
+    if (authenticate<kExternal>(header_, kHeaderSize, out, written) != Status::kOk)
+      return fail(Status::kOutOfMemory);
   }
   uint8_t* run = raw - pending_size_;
   std::memmove(run, pending_, pending_size_);
@@ -225,7 +259,7 @@ Status TokenReader::take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* wr
   // Whatever may still be the MAC (the last kHmacSize bytes) stays pending.
   const size_t blocks = available < kHmacSize ? 0 : (available - kHmacSize) / kBlockSize * kBlockSize;
   if (blocks != 0) {
-    const Status status = take_blocks(run, blocks, out, written);
+    const Status status = take_blocks<kExternal>(run, blocks, out, written);
     if (status != Status::kOk) return status;
   }
   pending_size_ = available - blocks;
@@ -233,11 +267,12 @@ Status TokenReader::take_raw(uint8_t* raw, size_t size, uint8_t* out, size_t* wr
   return Status::kOk;
 }
 
+template <bool kExternal>
 Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
                                 size_t* written) {
   have_block_ = true;
-  for (size_t k = 0; k < key_count_; ++k)
-    if (hmac_update(hmac_[k], ciphertext, size) != Status::kOk) return fail(Status::kOutOfMemory);
+  if (authenticate<kExternal>(ciphertext, size, out, written) != Status::kOk)
+    return fail(Status::kOutOfMemory);
   std::memcpy(previous_cipher_, size >= 2 * kBlockSize ? ciphertext + size - 2 * kBlockSize : last_cipher_,
               kBlockSize);
   std::memcpy(last_cipher_, ciphertext + size - kBlockSize, kBlockSize);
@@ -257,7 +292,23 @@ Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
   return Status::kOk;
 }
 
-Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
+// Checking: the bytes the MAC covers (header, then ciphertext) go to the
+// authenticator, or with external MACs, out to whoever computes them.
+template <bool kExternal>
+Status TokenReader::authenticate(const uint8_t* data, size_t size, uint8_t* out, size_t* written) {
+  if (decrypt_) return Status::kOk;
+  if constexpr (kExternal) {
+    std::memcpy(out + *written, data, size);
+    *written += size;
+    return Status::kOk;
+  } else {
+    return update_hmacs(hmac_, key_count_, data, size);
+  }
+}
+
+template <bool kExternal>
+Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index, const uint8_t* macs,
+                           size_t macs_size) {
   *written = 0;
   if (!started_ || failed_) return Status::kInvalidToken;
   if (text_carry_size_ != 0 || header_size_ < kHeaderSize || !have_block_ ||
@@ -272,15 +323,21 @@ Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index) {
     wipe();
     return Status::kOk;
   }
+  if (kExternal && macs_size != key_count_ * kHmacSize) return fail();
   size_t match = key_count_;
   const Status status = choose_key(
       reinterpret_cast<const Key*>(keys_.data()), key_count_,
       [&](size_t k, bool* matches) {
-        uint8_t mac[kHmacSize];
-        const bool ok = hmac_finish(hmac_[k], mac) == Status::kOk;
-        *matches = ok && mac_equal(mac, pending_);
-        secure_zero(mac, sizeof mac);  // the MAC of attacker-chosen data is not left behind
-        return ok ? Status::kOk : Status::kOutOfMemory;
+        if constexpr (kExternal) {
+          *matches = mac_equal(macs + k * kHmacSize, pending_);
+          return Status::kOk;
+        } else {
+          uint8_t mac[kHmacSize];
+          const bool ok = hmac_finish(hmac_[k], mac) == Status::kOk;
+          *matches = ok && mac_equal(mac, pending_);
+          secure_zero(mac, sizeof mac);  // the MAC of attacker-chosen data is not left behind
+          return ok ? Status::kOk : Status::kOutOfMemory;
+        }
       },
       previous_cipher_, last_cipher_, /*padding_checked_later=*/false, &match);
   if (status != Status::kOk) return fail(status);
@@ -365,6 +422,53 @@ struct DecryptorState {
 };
 
 }  // namespace internal
+
+// ---- HMAC under several keys -------------------------------------------------
+
+StreamAuthenticator::~StreamAuthenticator() { wipe(); }
+
+void StreamAuthenticator::wipe() {
+  internal::wipe_hmacs(hmac_, key_count_);
+  key_count_ = 0;
+}
+
+Status StreamAuthenticator::fail(Status status) {
+  wipe();
+  return status;
+}
+
+Status StreamAuthenticator::start(const Key* keys, size_t key_count) {
+  PersistentScope owned;  // the per-key state outlives this call
+  wipe();
+  if (key_count == 0) return Status::kInvalidKey;
+  if ((hmac_ = internal::start_hmacs(keys, key_count)) == nullptr) return Status::kOutOfMemory;
+  key_count_ = key_count;
+  return Status::kOk;
+}
+
+Status StreamAuthenticator::update(const uint8_t* data, size_t size) {
+  if (hmac_ == nullptr) return Status::kInvalidToken;
+  return internal::update_hmacs(hmac_, key_count_, data, size) == Status::kOk ? Status::kOk
+                                                                             : fail(Status::kOutOfMemory);
+}
+
+Status StreamAuthenticator::finish_key(size_t k, uint8_t mac[kHmacSize]) {
+  if (hmac_ == nullptr || k >= key_count_) return Status::kInvalidToken;
+  return internal::hmac_finish(hmac_[k], mac) == Status::kOk ? Status::kOk : fail(Status::kOutOfMemory);
+}
+
+Status StreamAuthenticator::finish(uint8_t* macs) {
+  if (hmac_ == nullptr) return Status::kInvalidToken;
+  for (size_t k = 0; k < key_count_; ++k) {
+    const Status status = finish_key(k, macs + k * kHmacSize);
+    if (status != Status::kOk) {
+      secure_zero(macs, k * kHmacSize);
+      return status;
+    }
+  }
+  wipe();
+  return Status::kOk;
+}
 
 // ---- encryption -------------------------------------------------------------
 
@@ -542,16 +646,26 @@ Status StreamVerifier::commit_segment() {
   return Status::kOk;
 }
 
-Status StreamVerifier::update(const uint8_t* text, size_t size) {
+Status StreamVerifier::update(const uint8_t* text, size_t size) { return read<false>(text, size, nullptr, nullptr); }
+
+Status StreamVerifier::update_external(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
+  return read<true>(text, size, out, written);
+}
+
+template <bool kExternal>
+Status StreamVerifier::read(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
   PersistentScope owned;  // the commitments grow here and belong to the verifier
+  if constexpr (kExternal) *written = 0;
   if (!started_ || verified_) return Status::kInvalidToken;  // failed, or already decided
   text_size_ += size;
+  size_t handed_out = 0;
   while (size != 0) {
     // Segments end at fixed text offsets, whatever the chunking.
     const size_t take = std::min(kSegmentSize - segment_fill_, size);
-    size_t unused = 0;
-    Status status = reader_->update(text, take, nullptr, &unused);
+    size_t produced = 0;
+    Status status = reader_->update<kExternal>(text, take, kExternal ? out + handed_out : nullptr, &produced);
     if (status != Status::kOk) return fail(status);
+    if constexpr (kExternal) handed_out += produced;
     commitment_.update(text, take);
     segment_fill_ += take;
     text += take;
@@ -559,17 +673,26 @@ Status StreamVerifier::update(const uint8_t* text, size_t size) {
     if (segment_fill_ == kSegmentSize && (status = commit_segment()) != Status::kOk)
       return fail(status);
   }
+  if constexpr (kExternal) *written = handed_out;
   return Status::kOk;
 }
 
-Status StreamVerifier::finish() {
+Status StreamVerifier::finish() { return decide<false>(nullptr, 0); }
+
+Status StreamVerifier::finish_external(const uint8_t* macs, size_t macs_size) {
+  return decide<true>(macs, macs_size);
+}
+
+template <bool kExternal>
+Status StreamVerifier::decide(const uint8_t* macs, size_t macs_size) {
   PersistentScope owned;
   if (verified_) return Status::kInvalidToken;  // decided once; the decision stands
   if (!started_) return fail(Status::kInvalidToken);
   Status status = Status::kOk;
   if (segment_fill_ != 0 && (status = commit_segment()) != Status::kOk) return fail(status);
+  uint8_t no_plaintext[kBlockSize];  // checking writes none
   size_t unused = 0, key_index = 0;
-  status = reader_->finish(nullptr, &unused, &key_index);
+  status = reader_->finish<kExternal>(no_plaintext, &unused, &key_index, macs, macs_size);
   if (status != Status::kOk) return fail(status);
   timestamp_ = reader_->timestamp();
   key_index_ = key_index;

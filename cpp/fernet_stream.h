@@ -16,6 +16,10 @@
 //      plaintext of the changed segment (or later) leaves, and the stream
 //      fails. It does not compute the HMAC again: every byte it decrypts was
 //      matched against what the first pass authenticated.
+// The first pass may leave the HMAC's SHA-256 to another thread: a
+// StreamAuthenticator there is handed the bytes the verifier authenticates,
+// and the verifier compares the MACs it returns (the file helpers' second
+// thread, Node only).
 #pragma once
 
 #include <cstddef>
@@ -66,6 +70,38 @@ class SegmentCommitment {
   size_t value_count_ = 2;
 };
 }  // namespace internal
+
+// HMAC-SHA256 under each of several keys (fernet::Key's HMAC states) of
+// bytes given in pieces: the token's header and ciphertext. TokenReader
+// authenticates with one; the file helpers' second thread runs one beside a
+// StreamVerifier started with external MACs.
+class StreamAuthenticator {
+ public:
+  StreamAuthenticator() = default;
+  ~StreamAuthenticator();
+  StreamAuthenticator(const StreamAuthenticator&) = delete;
+  StreamAuthenticator& operator=(const StreamAuthenticator&) = delete;
+  FERNET_REGISTRY_NEW(StreamAuthenticator)
+
+  // kInvalidKey for no key, kOutOfMemory when the per-key state cannot be
+  // allocated.
+  Status start(const Key* keys, size_t key_count);
+  Status update(const uint8_t* data, size_t size);
+  // Writes the MAC under each key (key_count() * kHmacSize bytes, in key
+  // order), then wipes the state; start() again for more.
+  Status finish(uint8_t* macs);
+  // The MAC under key k alone (that key's state is spent; wipe() ends the rest).
+  Status finish_key(size_t k, uint8_t mac[kHmacSize]);
+  // Wipes the state without finishing.
+  void wipe();
+  size_t key_count() const { return key_count_; }
+
+ private:
+  Status fail(Status status);
+
+  internal::Hmac* hmac_ = nullptr;  // key_count_ of them, in the registry
+  size_t key_count_ = 0;
+};
 
 class StreamEncryptor {
  public:
@@ -127,13 +163,29 @@ class StreamVerifier {
   // kCommitmentKeySize fresh random bytes (the platform CSPRNG's), copied.
   // kInvalidKey for no key, kOutOfMemory when the per-key state cannot be
   // allocated.
+  //
+  // The HMAC may be computed elsewhere (external MACs), by a
+  // StreamAuthenticator under the same keys: update_external() hands out the
+  // bytes to authenticate, and finish_external() takes the MACs. A verifier
+  // fed partly one way and partly the other matches no MAC.
   Status start(const Key* keys, size_t key_count, const Freshness* freshness,
                const uint8_t* commitment_key);
+  // update_external() writes at most this many bytes to authenticate.
+  static constexpr size_t max_authenticated_output(size_t size) {
+    return size / 4 * 3 + 3 + kHeaderSize + kBlockSize;
+  }
   // kInvalidToken as soon as the text cannot be a valid token (the verifier
   // then wipes itself and fails for good until start()).
   Status update(const uint8_t* text, size_t size);
+  // The same, with external MACs: the bytes to authenticate (header and
+  // ciphertext, in order, none twice) go to `out`, their number to *written.
+  Status update_external(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
   // The decision: kOk when the token is valid and fresh under a key.
   Status finish();
+  // The same, with external MACs: `macs` holds the MAC under each key
+  // (kHmacSize bytes each, in key order: macs_size bytes) of everything
+  // update_external() handed out.
+  Status finish_external(const uint8_t* macs, size_t macs_size);
 
   // Valid after finish() returned kOk.
   size_t key_index() const { return key_index_; }
@@ -146,6 +198,12 @@ class StreamVerifier {
   Status fail(Status status);
   void wipe();
   Status commit_segment();
+  // update and finish, with or without external MACs (templates: the
+  // browsers' wasm carries no code for the external kind).
+  template <bool kExternal>
+  Status read(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
+  template <bool kExternal>
+  Status decide(const uint8_t* macs, size_t macs_size);
 
   internal::TokenReader* reader_ = nullptr;
   size_t segment_fill_ = 0;        // text of the open segment read so far

@@ -43,8 +43,8 @@ class KeyRing {
   }
 
   /** The streaming pass that verifies a token; see streams.mjs. */
-  verify(open, options) {
-    return verify(this.keys, open, options);
+  verify(open, options, elsewhere) {
+    return verify(this.keys, open, options, elsewhere);
   }
 }
 

@@ -8,8 +8,8 @@ import { InvalidToken, MAX_MESSAGE_SIZE, MAX_TOKEN_LENGTH, Fernet, MultiFernet, 
 import { createEncryptStream, decryptFile, encryptFile, rotateFile, verifyFile } from './node.mjs';
 import { useNodeRandom } from './random.mjs';
 
-// The file helpers' worker thread runs this bundle too (js/entries/aes-thread.node.cjs).
-export { serveAesThread } from './aes-thread.mjs';
+// The file helpers' worker thread runs this bundle too (js/entries/second-thread.node.cjs).
+export { serveSecondThread } from './second-thread.mjs';
 
 useNodeRandom(randomFillSync);
 

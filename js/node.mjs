@@ -15,15 +15,16 @@ import { Readable, Transform } from 'node:stream';
 import { Encryptor, sealCiphertext } from './streams.mjs';
 import { MultiFernet, ringOf } from './fernet.mjs';
 import * as args from './args.mjs';
-import { AesThread } from './aes-thread.mjs';
+import { SecondThread, hmacIn } from './second-thread.mjs';
 import { readInto } from './core.mjs';
 import { NativeUint8Array, setBytes, wipe } from './intrinsics.mjs';
 import { randomIv } from './random.mjs';
 
 const CHUNK = 1 << 20;
 const FLUSH_EVERY = 8 << 20;
-// From this size on, encryptFile runs AES in a second thread
-// (js/aes-thread.mjs); starting one takes about 50 ms (measured in CONTRIBUTING.md).
+// From this size on, encryptFile runs AES in a second thread, and the first
+// pass of verifyFile, decryptFile and rotateFile the HMAC (js/second-thread.mjs);
+// starting one takes about 50 ms (measured in CONTRIBUTING.md).
 const THREAD_FROM = 32 << 20;
 // Pieces handed to the thread and not yet answered, at most.
 const IN_FLIGHT = 2;
@@ -235,12 +236,12 @@ function readSettings(options, total) {
   };
 }
 
-// A started AES thread for a file of `size` bytes, or null: small files, hosts
-// without one, and a thread that cannot start all stay on this thread.
-function aesThread(size) {
-  if (size === undefined || size < THREAD_FROM || !AesThread.available()) return null;
+// A started second thread for a file of `size` bytes, or null: small files,
+// hosts without one, and a thread that cannot start all stay on this thread.
+function secondThread(size) {
+  if (size === undefined || size < THREAD_FROM || !SecondThread.available()) return null;
   try {
-    return new AesThread();
+    return new SecondThread();
   } catch {
     return null;
   }
@@ -268,7 +269,7 @@ export async function encryptFile(fernet, input, output, options = {}) {
   const given = args.options(options, ['iv']).iv;
   const iv = given === undefined ? randomIv() : args.iv(given);
   const encryptor = new Encryptor(key, { currentTime: settings.currentTime, iv });
-  const thread = aesThread(size);
+  const thread = secondThread(size);
   try {
     const threaded = await isReady(thread);
     await writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {
@@ -365,11 +366,23 @@ async function readFully(handle, buffer) {
 export async function verifyFile(fernet, input, options = {}) {
   const ring = ringOf(fernet);
   return withRereadable(input, async (path) => {
-    const settings = readSettings(options, await inputSize(path));
-    const verified = await ring.verify(inputOpener(path), withClock(settings));
+    const size = await inputSize(path);
+    const verified = await verifyPath(ring, path, withClock(readSettings(options, size)), size);
     verified.close();
     return { timestamp: verified.timestamp, keyIndex: verified.keyIndex };
   });
+}
+
+// The first pass over the token in the file at `path` (`size` bytes), with
+// its HMAC in a second thread when the file is large; the thread ends with it.
+async function verifyPath(ring, path, settings, size) {
+  const thread = secondThread(size);
+  try {
+    const threaded = await isReady(thread);
+    return await ring.verify(inputOpener(path), settings, threaded ? hmacIn(thread, ring.keys) : null);
+  } finally {
+    thread?.close();
+  }
 }
 
 function withClock(settings) {
@@ -384,9 +397,10 @@ function withClock(settings) {
 export async function decryptFile(fernet, input, output, options = {}) {
   const ring = ringOf(fernet);
   await withRereadable(input, async (path) => {
-    const settings = withClock(readSettings(options, 2 * (await inputSize(path))));
+    const size = await inputSize(path);
+    const settings = withClock(readSettings(options, 2 * size));
     const open = inputOpener(path);
-    const verified = await ring.verify(open, settings);
+    const verified = await verifyPath(ring, path, settings, size);
     try {
       await writeOutput(output, { force: options.force, mode: PLAINTEXT_MODE }, async (sink) => {
         for await (const plain of verified.plaintext(open, settings)) {
@@ -408,9 +422,10 @@ export async function rotateFile(multi, input, output, options = {}) {
   if (!(multi instanceof MultiFernet)) throw new TypeError('rotateFile needs a MultiFernet');
   const ring = ringOf(multi);
   await withRereadable(input, async (path) => {
-    const settings = readSettings(options, 2 * (await inputSize(path)));
+    const size = await inputSize(path);
+    const settings = readSettings(options, 2 * size);
     const open = inputOpener(path);
-    const verified = await ring.verify(open, { ...settings, ttl: undefined });
+    const verified = await verifyPath(ring, path, { ...settings, ttl: undefined }, size);
     const encryptor = new Encryptor(ring.first, { currentTime: verified.timestamp });
     try {
       await writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {

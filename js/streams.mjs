@@ -55,7 +55,7 @@ function isHighSurrogate(unit) {
   return unit >= 0xd800 && unit <= 0xdbff;
 }
 
-// For the file helpers' second thread only (js/aes-thread.mjs), never part of
+// For the file helpers' second thread only (js/second-thread.mjs), never part of
 // the public API: an encryptor's next output for ciphertext of whole blocks
 // that the thread encrypted under its key from its IV (set in the class
 // below), copied out of wasm memory by `read`.
@@ -235,8 +235,10 @@ async function* chunksOf(readable, { signal, trailingNewline, onChunk } = {}) {
  * The first pass: authenticates the token that `open()` reads (HMAC, TTL,
  * padding, under the first key that opens it, as Python's MultiFernet) and
  * commits to its bytes. Resolves to a Verified, or rejects with InvalidToken.
+ * `elsewhere(verifier, chunks)`, if given, runs the pass with the HMAC
+ * computed elsewhere (js/second-thread.mjs) and resolves to the decision.
  */
-export async function verify(keys, open, options = {}) {
+export async function verify(keys, open, options = {}, elsewhere = null) {
   const verifier = new CoreStream('verifier');
   try {
     const key = commitmentKey();
@@ -245,9 +247,15 @@ export async function verify(keys, open, options = {}) {
     } finally {
       wipe(key);
     }
-    for await (const bytes of chunksOf(open(), options)) verifier.run('Update', { input: bytes }, nothing);
-    const { keyIndex, timestamp } = verifier.run('Finish', {}, readVerification);
-    return new Verified(keys, verifier, keyIndex, timestamp);
+    const chunks = chunksOf(open(), options);
+    let decision;
+    if (elsewhere === null) {
+      for await (const bytes of chunks) verifier.run('Update', { input: bytes }, nothing);
+      decision = verifier.run('Finish', {}, readVerification);
+    } else {
+      decision = await elsewhere(verifier, chunks);
+    }
+    return new Verified(keys, verifier, decision.keyIndex, decision.timestamp);
   } catch (error) {
     verifier.close();
     throw error;

@@ -10,7 +10,7 @@
 //   dist/fernet.workerd.mjs          the same, importing dist/fernet_core.wasm as a module
 //   dist/internal.node.cjs           Node: js/node-internal.mjs, the one instance behind
 //   dist/fernet.node.{mjs,cjs}, dist/node.{mjs,cjs}  the Node entries (js/entries/)
-//   dist/aes-thread.node.cjs         the file helpers' second thread (js/aes-thread.mjs)
+//   dist/second-thread.node.cjs         the file helpers' second thread (js/second-thread.mjs)
 //   dist/fernet_core.wasm            the wasm, for hosts that load it themselves
 //   dist/token-layout.mjs            js/token-layout.mjs: reading a token's fields for display
 //                                    (the CLI's inspect and the browser demo)
@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const wasmBuild = resolve(root, process.env.FERNET_WASM_BUILD_DIR ?? 'build-wasm');
-const entries = ['fernet.node.cjs', 'fernet.node.mjs', 'node.cjs', 'node.mjs', 'aes-thread.node.cjs'];
+const entries = ['fernet.node.cjs', 'fernet.node.mjs', 'node.cjs', 'node.mjs', 'second-thread.node.cjs'];
 const outputs = ['fernet.mjs', 'fernet.cjs', 'fernet.workerd.mjs', 'internal.node.cjs', 'fernet_core.wasm', 'token-layout.mjs', ...entries]
   .map((f) => join(dist, f));
 

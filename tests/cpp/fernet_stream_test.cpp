@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base64url.h"
 #include "fernet.h"
 #include "prepared_keys.h"
 
@@ -16,6 +17,7 @@ using fernet::Status;
 using fernet::StreamVerifier;
 using fernet::VerifiedDecryptor;
 using fernet::StreamEncryptor;
+using fernet::StreamAuthenticator;
 
 std::vector<uint8_t> test_key(uint8_t seed) {
   std::vector<uint8_t> key(fernet::kKeySize);
@@ -69,6 +71,57 @@ Status verify(fernet::StreamVerifier& verifier, const std::vector<uint8_t>& keys
     if (s != Status::kOk) return s;
   }
   return verifier.finish();
+}
+
+// Pass 1 as the file helpers run it with a second thread: the verifier hands
+// out the bytes to authenticate, a StreamAuthenticator (the other thread's)
+// computes the MACs the verifier finishes with. `handed`: those bytes.
+Status verify_handing_out(StreamVerifier& verifier, const std::vector<uint8_t>& keys, const std::string& text,
+                          size_t chunk, const fernet::Freshness* freshness, std::vector<uint8_t>* handed) {
+  const auto ring = prepared(keys);
+  Status s = verifier.start(ring.data(), ring.size(), freshness, commitment_key());
+  if (s != Status::kOk) return s;
+  StreamAuthenticator authenticator;
+  s = authenticator.start(ring.data(), ring.size());
+  if (s != Status::kOk) return s;
+  if (handed != nullptr) handed->clear();
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  for (size_t i = 0; i < text.size(); i += chunk) {
+    const size_t n = std::min(chunk, text.size() - i);
+    std::vector<uint8_t> out(StreamVerifier::max_authenticated_output(n));
+    size_t written = 99;
+    s = verifier.update_external(p + i, n, out.data(), &written);
+    if (s != Status::kOk) {
+      EXPECT_EQ(written, 0u);
+      return s;
+    }
+    EXPECT_LE(written, out.size());
+    if (handed != nullptr) handed->insert(handed->end(), out.begin(), out.begin() + static_cast<long>(written));
+    s = authenticator.update(out.data(), written);
+    if (s != Status::kOk) return s;
+  }
+  std::vector<uint8_t> macs(ring.size() * fernet::kHmacSize);
+  s = authenticator.finish(macs.data());
+  if (s != Status::kOk) return s;
+  return verifier.finish_external(macs.data(), macs.size());
+}
+
+Status verify_external(StreamVerifier& verifier, const std::vector<uint8_t>& keys, const std::string& text,
+                       size_t chunk, const fernet::Freshness* freshness = nullptr) {
+  return verify_handing_out(verifier, keys, text, chunk, freshness, nullptr);
+}
+
+// Pass 1 both ways: the HMAC computed here, and elsewhere (external MACs).
+using Verify = Status (*)(StreamVerifier&, const std::vector<uint8_t>&, const std::string&, size_t,
+                          const fernet::Freshness*);
+const Verify kBothWays[] = {&verify, &verify_external};
+
+std::vector<uint8_t> raw_token(const std::string& text) {
+  std::vector<uint8_t> raw(text.size());
+  size_t size = 0;
+  EXPECT_TRUE(fernet::base64url::decode(reinterpret_cast<const uint8_t*>(text.data()), text.size(), raw.data(), &size));
+  raw.resize(size);
+  return raw;
 }
 
 // Pass 2 over `text` (which may differ from what was verified): returns the
@@ -154,17 +207,20 @@ TEST(FernetStream, EveryTamperedCharacterAndTruncationIsRejected) {
   const auto key = test_key(3);
   const std::string token = one_shot(key, message(40));
   StreamVerifier verifier;
-  for (size_t i = 0; i < token.size(); ++i) {
-    std::string bad = token;
-    bad[i] = bad[i] == 'A' ? 'B' : 'A';
-    EXPECT_EQ(verify(verifier, key, bad, 7), Status::kInvalidToken) << i;
-    EXPECT_FALSE(verifier.verified());
+  for (const Verify run : kBothWays) {
+    for (size_t i = 0; i < token.size(); ++i) {
+      std::string bad = token;
+      bad[i] = bad[i] == 'A' ? 'B' : 'A';
+      EXPECT_EQ(run(verifier, key, bad, 7, nullptr), Status::kInvalidToken) << i;
+      EXPECT_FALSE(verifier.verified());
+    }
+    for (size_t cut = 0; cut < token.size(); cut += 4) {
+      EXPECT_EQ(run(verifier, key, token.substr(0, cut), 5, nullptr), Status::kInvalidToken) << cut;
+    }
+    EXPECT_EQ(run(verifier, key, token + "AAAA", 5, nullptr), Status::kInvalidToken);
+    EXPECT_EQ(run(verifier, key, token + "\n", 5, nullptr), Status::kInvalidToken);
+    EXPECT_EQ(run(verifier, test_key(4), token, 5, nullptr), Status::kInvalidToken);
   }
-  for (size_t cut = 0; cut < token.size(); cut += 4) {
-    EXPECT_EQ(verify(verifier, key, token.substr(0, cut), 5), Status::kInvalidToken) << cut;
-  }
-  EXPECT_EQ(verify(verifier, key, token + "AAAA", 5), Status::kInvalidToken);
-  EXPECT_EQ(verify(verifier, key, token + "\n", 5), Status::kInvalidToken);
 }
 
 TEST(FernetStream, ChecksAllKeysAndReportsWhichOneVerified) {
@@ -215,6 +271,10 @@ TEST(FernetStream, KeysSharingASigningHalfFollowMultiFernet) {
   EXPECT_EQ(index, 1u);
   EXPECT_EQ(plain, m);
   EXPECT_EQ(stream_decrypt(a, token, 13, &plain), Status::kInvalidToken);
+  StreamVerifier external;  // the same with the HMAC elsewhere
+  ASSERT_EQ(verify_external(external, ring, token, 13), Status::kOk);
+  EXPECT_EQ(external.key_index(), 1u);
+  EXPECT_EQ(verify_external(external, a, token, 13), Status::kInvalidToken);
 }
 
 TEST(FernetStream, AppliesTheTtlAsTheOneShotDoes) {
@@ -225,6 +285,10 @@ TEST(FernetStream, AppliesTheTtlAsTheOneShotDoes) {
   EXPECT_EQ(stream_decrypt(key, token, 11, &plain, nullptr, &fresh), Status::kOk);
   EXPECT_EQ(stream_decrypt(key, token, 11, &plain, nullptr, &stale), Status::kInvalidToken);
   EXPECT_EQ(stream_decrypt(key, token, 11, &plain, nullptr, &future), Status::kInvalidToken);
+  StreamVerifier external;  // the same with the HMAC elsewhere
+  EXPECT_EQ(verify_external(external, key, token, 11, &fresh), Status::kOk);
+  EXPECT_EQ(verify_external(external, key, token, 11, &stale), Status::kInvalidToken);
+  EXPECT_EQ(verify_external(external, key, token, 11, &future), Status::kInvalidToken);
 }
 
 TEST(FernetStream, CallsAfterAFailureKeepFailing) {
@@ -493,6 +557,118 @@ TEST(SecondThread, CbcEncryptBlocksTakesWholeBlocksInOrInPlace) {
   ASSERT_EQ(fernet::cbc_encrypt_blocks(keys[0], kIv, in_place.data(), in_place.size(), in_place.data()),
             Status::kOk);
   EXPECT_EQ(in_place, ciphertext);
+}
+
+TEST(SecondThread, ExternalMacsGiveTheVerifiersDecisionOnTheBytesTheMacCovers) {
+  const auto keys = key_ring(3, 40);
+  const std::vector<uint8_t> second(keys.begin() + 32, keys.begin() + 64);
+  for (size_t size : {0, 1, 15, 16, 100, 4096, 70000, 200003}) {
+    const auto m = message(size);
+    const std::string token = one_shot(second, m);
+    const auto raw = raw_token(token);
+    const std::vector<uint8_t> covered(raw.begin(), raw.end() - fernet::kHmacSize);
+    for (size_t chunk : {1, 7, 4096, 65536 + 3, 1 << 20}) {
+      if (chunk < 7 && size > 100) continue;  // byte by byte: the small tokens cover it
+      StreamVerifier external;
+      std::vector<uint8_t> handed;
+      ASSERT_EQ(verify_handing_out(external, keys, token, chunk, nullptr, &handed), Status::kOk) << size << "/" << chunk;
+      EXPECT_EQ(handed, covered) << size << "/" << chunk;
+      EXPECT_EQ(external.key_index(), 1u);
+      EXPECT_EQ(external.timestamp(), kTime);
+      std::vector<uint8_t> plain;
+      ASSERT_EQ(decrypt_verified(external, keys, token, chunk, &plain), Status::kOk);
+      EXPECT_EQ(plain, m);
+    }
+  }
+}
+
+TEST(SecondThread, OnlyTheMacsOfWhatWasHandedOutVerify) {
+  const auto keys = key_ring(2, 60);
+  const std::vector<uint8_t> second(keys.begin() + 32, keys.end());
+  const std::string token = one_shot(second, message(1000));
+  const auto ring = prepared(keys);
+  const auto* text = reinterpret_cast<const uint8_t*>(token.data());
+  // Runs pass 1 with external MACs, then finishes with what `edit` makes of the right MACs.
+  auto finish_with = [&](auto edit) {
+    StreamVerifier verifier;
+    EXPECT_EQ(verifier.start(ring.data(), ring.size(), nullptr, commitment_key()), Status::kOk);
+    std::vector<uint8_t> out(StreamVerifier::max_authenticated_output(token.size()));
+    size_t written = 0;
+    EXPECT_EQ(verifier.update_external(text, token.size(), out.data(), &written), Status::kOk);
+    StreamAuthenticator authenticator;
+    EXPECT_EQ(authenticator.start(ring.data(), ring.size()), Status::kOk);
+    EXPECT_EQ(authenticator.update(out.data(), written), Status::kOk);
+    std::vector<uint8_t> macs(2 * fernet::kHmacSize);
+    EXPECT_EQ(authenticator.finish(macs.data()), Status::kOk);
+    edit(macs);
+    return verifier.finish_external(macs.data(), macs.size());
+  };
+  EXPECT_EQ(finish_with([](std::vector<uint8_t>&) {}), Status::kOk);
+  EXPECT_EQ(finish_with([](std::vector<uint8_t>& macs) { macs[40] ^= 1; }), Status::kInvalidToken);
+  EXPECT_EQ(finish_with([](std::vector<uint8_t>& macs) {  // the keys' MACs swapped
+    std::rotate(macs.begin(), macs.begin() + fernet::kHmacSize, macs.end());
+  }), Status::kInvalidToken);
+  EXPECT_EQ(finish_with([](std::vector<uint8_t>& macs) { macs.resize(fernet::kHmacSize); }), Status::kInvalidToken);
+  EXPECT_EQ(finish_with([](std::vector<uint8_t>& macs) { macs.push_back(0); }), Status::kInvalidToken);
+  EXPECT_EQ(finish_with([](std::vector<uint8_t>& macs) { macs.clear(); }), Status::kInvalidToken);
+  // A text read one way and decided the other, or read partly each way, matches no MAC.
+  auto mixed = [&](size_t external_from, bool decide_external) {
+    StreamVerifier verifier;
+    EXPECT_EQ(verifier.start(ring.data(), ring.size(), nullptr, commitment_key()), Status::kOk);
+    EXPECT_EQ(verifier.update(text, external_from), Status::kOk);
+    std::vector<uint8_t> out(StreamVerifier::max_authenticated_output(token.size()));
+    size_t written = 0;
+    EXPECT_EQ(verifier.update_external(text + external_from, token.size() - external_from, out.data(), &written),
+              Status::kOk);
+    if (!decide_external) return verifier.finish();
+    StreamAuthenticator authenticator;
+    EXPECT_EQ(authenticator.start(ring.data(), ring.size()), Status::kOk);
+    EXPECT_EQ(authenticator.update(out.data(), written), Status::kOk);
+    std::vector<uint8_t> macs(2 * fernet::kHmacSize);
+    EXPECT_EQ(authenticator.finish(macs.data()), Status::kOk);
+    return verifier.finish_external(macs.data(), macs.size());
+  };
+  EXPECT_EQ(mixed(token.size(), false), Status::kOk);  // all read and decided here
+  EXPECT_EQ(mixed(0, true), Status::kOk);              // all with external MACs
+  EXPECT_EQ(mixed(token.size(), true), Status::kInvalidToken);
+  EXPECT_EQ(mixed(0, false), Status::kInvalidToken);
+  for (size_t split : {40, 400, 1200}) {
+    EXPECT_EQ(mixed(split, true), Status::kInvalidToken) << split;
+    EXPECT_EQ(mixed(split, false), Status::kInvalidToken) << split;
+  }
+  // Split inside the header: the header is authenticated once whole, so all of it went out.
+  EXPECT_EQ(mixed(4, true), Status::kOk);
+  EXPECT_EQ(mixed(4, false), Status::kInvalidToken);
+  std::vector<uint8_t> macs(2 * fernet::kHmacSize);
+  // An authenticator refuses without keys or once finished.
+  StreamAuthenticator authenticator;
+  EXPECT_EQ(authenticator.start(ring.data(), 0), Status::kInvalidKey);
+  EXPECT_EQ(authenticator.update(text, 1), Status::kInvalidToken);
+  ASSERT_EQ(authenticator.start(ring.data(), ring.size()), Status::kOk);
+  ASSERT_EQ(authenticator.finish(macs.data()), Status::kOk);
+  EXPECT_EQ(authenticator.finish(macs.data()), Status::kInvalidToken);
+}
+
+TEST(SecondThread, ExternalMacsLeakNothingWhenMemoryRunsOut) {
+  const auto keys = key_ring(3, 20);
+  const std::vector<uint8_t> key(keys.begin() + 64, keys.end());
+  const auto m = message(70000);
+  const std::string token = one_shot(key, m);
+  const size_t before = fernet::live_allocations();
+  for (size_t budget = 0; budget < 40; ++budget) {
+    fernet::internal::fail_allocations_after(budget);
+    Status s = Status::kOk;
+    std::vector<uint8_t> plain;
+    {
+      StreamVerifier verifier;
+      s = verify_external(verifier, keys, token, 30000);
+      if (s == Status::kOk) s = decrypt_verified(verifier, keys, token, 30000, &plain);
+    }
+    fernet::internal::fail_allocations_after(SIZE_MAX);
+    EXPECT_TRUE(s == Status::kOk || s == Status::kOutOfMemory) << budget;
+    if (s == Status::kOk) EXPECT_EQ(plain, m) << budget;
+    EXPECT_EQ(fernet::live_allocations(), before) << budget;
+  }
 }
 
 }  // namespace

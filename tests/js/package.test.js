@@ -27,7 +27,7 @@ test('the tarball holds exactly the built package, its types and its documents',
   expect(packed.files).toEqual([
     ...documents,
     'bin/fernet.mjs',
-    'dist/aes-thread.node.cjs',
+    'dist/second-thread.node.cjs',
     'dist/fernet.cjs',
     'dist/fernet.mjs',
     'dist/fernet.node.cjs',

@@ -1,4 +1,0 @@
-'use strict';
-// The file helpers' second thread (js/aes-thread.mjs), started by them with
-// new Worker(this file): the shared bundle's code, its own wasm instance.
-require('./internal.node.cjs').serveAesThread();
