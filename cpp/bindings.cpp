@@ -430,15 +430,42 @@ int decryptor_finish(uint32_t handle) {
 // while the main thread authenticates, encodes and does the I/O (sealing the
 // worker's ciphertext: encryptorSeal, registered below).
 
-// The other thread's work: whole blocks encrypted under the key, chained
-// from the IV, the same number of bytes out.
-int cbc_encrypt() {
+// The other thread's AES: whole blocks encrypted or decrypted under the key,
+// chained from the IV, the same number of bytes out.
+template <Status (*kCbc)(const fernet::Key&, const uint8_t*, const uint8_t*, size_t, uint8_t*)>
+int cbc_blocks() {
   begin();
   if (!inputs_fit() || key_count() < 1) return fail(Status::kTooLarge);
   const size_t size = fields[kInputSize];
   return stream_step(size, [&](uint8_t* out, size_t* n) {
     *n = size;
-    return fernet::cbc_encrypt_blocks(keys()[0], iv(), input(), size, out);
+    return kCbc(keys()[0], iv(), input(), size, out);
+  });
+}
+
+// A large file's decryption: the verified ciphertext released to the other
+// thread (the IV first, the last block kept back), its plaintext decrypted
+// there (cbcDecrypt), and the final plaintext from here.
+int decryptor_update_elsewhere(uint32_t handle) {
+  begin();
+  if (!inputs_fit()) return fail(Status::kTooLarge);
+  const size_t size = fields[kInputSize];
+  return stream_step(fernet::VerifiedDecryptor::max_update_output(size), [&](uint8_t* out, size_t* n) {
+    return object<fernet::VerifiedDecryptor>(handle).update_elsewhere(input(), size, out, n);
+  });
+}
+
+int decryptor_finish_elsewhere(uint32_t handle) {
+  begin();
+  return stream_step(fernet::VerifiedDecryptor::kMaxFinishOutput, [&](uint8_t* out, size_t* n) {
+    return object<fernet::VerifiedDecryptor>(handle).finish_elsewhere(out, n);
+  });
+}
+
+int decryptor_final(uint32_t handle) {
+  begin();
+  return stream_step(fernet::kBlockSize, [&](uint8_t* out, size_t* n) {
+    return object<fernet::VerifiedDecryptor>(handle).final_plaintext(out, n);
   });
 }
 
@@ -569,7 +596,11 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   function("decryptorFree", &destroy<fernet::VerifiedDecryptor>);
 #if defined(FERNET_NODE_LINK)
   function("encryptorSeal", &encryptor_input<&fernet::StreamEncryptor::update_ciphertext>);
-  function("cbcEncrypt", &cbc_encrypt);
+  function("cbcEncrypt", &cbc_blocks<&fernet::cbc_encrypt_blocks>);
+  function("cbcDecrypt", &cbc_blocks<&fernet::cbc_decrypt_blocks>);
+  function("decryptorUpdateElsewhere", &decryptor_update_elsewhere);
+  function("decryptorFinishElsewhere", &decryptor_finish_elsewhere);
+  function("decryptorFinal", &decryptor_final);
   function("verifierUpdateExternal", &verifier_update_external);
   function("verifierFinishExternal", &verifier_finish_external);
   function("authenticatorCreate", &create<fernet::StreamAuthenticator>);

@@ -79,10 +79,12 @@ class TokenReader {
 
   Status start_checking(const Key* keys, size_t key_count, const Freshness* freshness);
   Status start_decrypting(const Key& key, const Freshness* freshness);
-  // kExternal: checking with external MACs, which hands out the bytes to
-  // authenticate instead of hashing them (a template: the browsers' wasm,
-  // which never verifies that way, carries none of that code). A text read
-  // partly each way matches no MAC.
+  // kExternal: the pass's cryptography is done elsewhere (the second
+  // thread). Checking hands out the bytes to authenticate instead of hashing
+  // them (a text read partly each way matches no MAC); decrypting hands out
+  // the ciphertext instead of decrypting it: the IV, then every block but the
+  // last, which finish() decrypts for its padding. A template: the browsers'
+  // wasm, which never works that way, carries none of that code.
   template <bool kExternal = false>
   Status update(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
   // Checking: the key choice (internal::choose_key), its index in *key_index;
@@ -273,22 +275,32 @@ Status TokenReader::take_blocks(uint8_t* ciphertext, size_t size, uint8_t* out,
   have_block_ = true;
   if (authenticate<kExternal>(ciphertext, size, out, written) != Status::kOk)
     return fail(Status::kOutOfMemory);
+  if (kExternal && decrypt_) {
+    // Out go the block held back last time (at first the IV: the chain's
+    // start) and all of these but the last, held back in its turn.
+    std::memcpy(out + *written, last_cipher_, kBlockSize);
+    *written += kBlockSize;
+    std::memcpy(out + *written, ciphertext, size - kBlockSize);
+    *written += size - kBlockSize;
+  }
   std::memcpy(previous_cipher_, size >= 2 * kBlockSize ? ciphertext + size - 2 * kBlockSize : last_cipher_,
               kBlockSize);
   std::memcpy(last_cipher_, ciphertext + size - kBlockSize, kBlockSize);
-  if (!decrypt_) return Status::kOk;
-  if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, size, chain_, ciphertext, ciphertext) != 0)
-    return fail(Status::kOutOfMemory);
-  // The last plaintext block is held back until finish() knows its padding.
-  if (have_last_plain_) {
-    std::memcpy(out + *written, last_plain_, kBlockSize);
-    *written += kBlockSize;
+  if constexpr (!kExternal) {
+    if (!decrypt_) return Status::kOk;
+    if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, size, chain_, ciphertext, ciphertext) != 0)
+      return fail(Status::kOutOfMemory);
+    // The last plaintext block is held back until finish() knows its padding.
+    if (have_last_plain_) {
+      std::memcpy(out + *written, last_plain_, kBlockSize);
+      *written += kBlockSize;
+    }
+    std::memcpy(out + *written, ciphertext, size - kBlockSize);
+    *written += size - kBlockSize;
+    std::memcpy(last_plain_, ciphertext + size - kBlockSize, kBlockSize);
+    have_last_plain_ = true;
+    secure_zero(ciphertext, size);
   }
-  std::memcpy(out + *written, ciphertext, size - kBlockSize);
-  *written += size - kBlockSize;
-  std::memcpy(last_plain_, ciphertext + size - kBlockSize, kBlockSize);
-  have_last_plain_ = true;
-  secure_zero(ciphertext, size);
   return Status::kOk;
 }
 
@@ -315,6 +327,13 @@ Status TokenReader::finish(uint8_t* out, size_t* written, size_t* key_index, con
       pending_size_ != kHmacSize)
     return fail();
   if (decrypt_) {
+    if constexpr (kExternal) {
+      // The last block, held back: decrypted here, chained from the one before it.
+      uint8_t chain[kBlockSize];
+      std::memcpy(chain, previous_cipher_, kBlockSize);
+      if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_DECRYPT, kBlockSize, chain, last_cipher_, last_plain_) != 0)
+        return fail(Status::kOutOfMemory);
+    }
     const size_t pad = pkcs7_pad_length(last_plain_);
     if (pad == 0) return fail();
     std::memcpy(out, last_plain_, kBlockSize - pad);
@@ -419,6 +438,10 @@ struct DecryptorState {
   size_t next_segment = 0;
   uint64_t expected_size = 0;
   uint64_t received = 0;
+  // Decrypting elsewhere: the final plaintext, from finish_elsewhere() until final_plaintext().
+  uint8_t final_plain[kBlockSize] = {};
+  size_t final_size = 0;
+  bool concluded = false;
 };
 
 }  // namespace internal
@@ -763,6 +786,15 @@ Status VerifiedDecryptor::release_segment(uint8_t* out, size_t* written) {
 }
 
 Status VerifiedDecryptor::update(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
+  return read<false>(text, size, out, written);
+}
+
+Status VerifiedDecryptor::update_elsewhere(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
+  return read<true>(text, size, out, written);
+}
+
+template <bool kElsewhere>
+Status VerifiedDecryptor::read(const uint8_t* text, size_t size, uint8_t* out, size_t* written) {
   *written = 0;
   if (failed_ || state_ == nullptr) return Status::kInvalidToken;
   auto& s = *state_;
@@ -770,10 +802,11 @@ Status VerifiedDecryptor::update(const uint8_t* text, size_t size, uint8_t* out,
   s.received += size;
   while (size != 0) {
     const size_t take = std::min(kSegmentSize - s.segment_fill, size);
-    // A segment's plaintext is at most kMaxSegmentOutput bytes (see the
-    // header), so the staging buffer holds it whatever the chunking.
+    // A segment's plaintext (or ciphertext, decrypting elsewhere) is at most
+    // kMaxSegmentOutput bytes (see the header), so the staging buffer holds
+    // it whatever the chunking.
     size_t produced = 0;
-    if (s.reader.update(text, take, s.staged.data() + s.staged_size, &produced) != Status::kOk)
+    if (s.reader.update<kElsewhere>(text, take, s.staged.data() + s.staged_size, &produced) != Status::kOk)
       return fail();
     s.commitment.update(text, take);
     s.staged_size += produced;
@@ -788,9 +821,25 @@ Status VerifiedDecryptor::update(const uint8_t* text, size_t size, uint8_t* out,
   return Status::kOk;
 }
 
-Status VerifiedDecryptor::finish(uint8_t* out, size_t* written) {
+Status VerifiedDecryptor::finish(uint8_t* out, size_t* written) { return conclude<false>(out, written); }
+
+Status VerifiedDecryptor::finish_elsewhere(uint8_t* out, size_t* written) {
+  return conclude<true>(out, written);
+}
+
+Status VerifiedDecryptor::final_plaintext(uint8_t* out, size_t* written) {
   *written = 0;
-  if (failed_ || state_ == nullptr) return Status::kInvalidToken;
+  if (failed_ || state_ == nullptr || !state_->concluded) return fail();
+  std::memcpy(out, state_->final_plain, state_->final_size);
+  *written = state_->final_size;
+  wipe();
+  return Status::kOk;
+}
+
+template <bool kElsewhere>
+Status VerifiedDecryptor::conclude(uint8_t* out, size_t* written) {
+  *written = 0;
+  if (failed_ || state_ == nullptr || state_->concluded) return fail();
   auto& s = *state_;
   if (s.received != s.expected_size) return fail();  // less text than was verified
   if (s.segment_fill != 0) {
@@ -799,23 +848,43 @@ Status VerifiedDecryptor::finish(uint8_t* out, size_t* written) {
   }
   if (s.next_segment != s.commitment_count) return fail();
   size_t produced = 0, key_index = 0;
-  const Status status = s.reader.finish(out + *written, &produced, &key_index);
+  uint8_t* final_plain = kElsewhere ? s.final_plain : out + *written;
+  const Status status = s.reader.finish<kElsewhere>(final_plain, &produced, &key_index);
   if (status != Status::kOk) {
     secure_zero(out, *written);  // the token failed after all: take back this call's output
     *written = 0;
     return fail();
+  }
+  if constexpr (kElsewhere) {
+    s.final_size = produced;  // for final_plaintext(), once the ciphertext is decrypted
+    s.concluded = true;
+    return Status::kOk;
   }
   *written += produced;
   wipe();
   return Status::kOk;
 }
 
-Status cbc_encrypt_blocks(const Key& key, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
-                          uint8_t* out) {
+namespace {
+
+Status cbc_blocks(int mode, const Key& key, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
+                  uint8_t* out) {
   if (size % kBlockSize != 0) return Status::kInvalidParameters;
-  const Status status = internal::aes_cbc(key, MBEDTLS_AES_ENCRYPT, iv, in, size, out);
+  const Status status = internal::aes_cbc(key, mode, iv, in, size, out);
   if (status != Status::kOk) secure_zero(out, size);
   return status;
+}
+
+}  // namespace
+
+Status cbc_encrypt_blocks(const Key& key, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
+                          uint8_t* out) {
+  return cbc_blocks(MBEDTLS_AES_ENCRYPT, key, iv, in, size, out);
+}
+
+Status cbc_decrypt_blocks(const Key& key, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
+                          uint8_t* out) {
+  return cbc_blocks(MBEDTLS_AES_DECRYPT, key, iv, in, size, out);
 }
 
 }  // namespace fernet

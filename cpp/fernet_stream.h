@@ -252,12 +252,29 @@ class VerifiedDecryptor {
   // Checks the last segment and the total size, then the padding again, and
   // writes the final plaintext.
   Status finish(uint8_t* out, size_t* written);
+
+  // Decrypting elsewhere (the second thread, with cbc_decrypt_blocks): the
+  // same three steps, with ciphertext where plaintext was. Released, after
+  // the same checks and within the same bounds: the IV, then every block but
+  // the last, which finish_elsewhere() decrypts itself for its padding and
+  // hands over through final_plaintext() (0-15 bytes; then the decryptor is
+  // done). One kind of calls or the other from start() on (mixed, they
+  // release nothing unverified, and nothing of use either).
+  Status update_elsewhere(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
+  Status finish_elsewhere(uint8_t* out, size_t* written);
+  Status final_plaintext(uint8_t* out, size_t* written);
   uint64_t timestamp() const { return timestamp_; }
 
  private:
   Status fail();
   void wipe();
   Status release_segment(uint8_t* out, size_t* written);
+  // update and finish, decrypting here or elsewhere (templates: the browsers'
+  // wasm carries no code for elsewhere).
+  template <bool kElsewhere>
+  Status read(const uint8_t* text, size_t size, uint8_t* out, size_t* written);
+  template <bool kElsewhere>
+  Status conclude(uint8_t* out, size_t* written);
 
   internal::DecryptorState* state_ = nullptr;
   uint64_t timestamp_ = 0;
@@ -268,9 +285,14 @@ class VerifiedDecryptor {
 // else kInvalidParameters) from `in` to `out` (`size` bytes each; they may be
 // the same) under the key's encryption half, chained from `iv`, no padding,
 // no MAC: the part of a large file's encryption that a second thread does
-// (js/aes-thread.mjs), sealed by StreamEncryptor::update_ciphertext. On
+// (js/second-thread.mjs), sealed by StreamEncryptor::update_ciphertext. On
 // failure `out` holds nothing of the result.
 Status cbc_encrypt_blocks(const Key& key, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
+                          uint8_t* out);
+// Its inverse, for the ciphertext VerifiedDecryptor::update_elsewhere and
+// finish_elsewhere release: the part of a large file's decryption that the
+// second thread does.
+Status cbc_decrypt_blocks(const Key& key, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
                           uint8_t* out);
 
 }  // namespace fernet

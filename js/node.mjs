@@ -6,7 +6,6 @@
 // every plaintext byte written is derived from bytes that matched what was
 // authenticated, so even a process killed half-way leaves no unverified
 // plaintext. Output files appear only when complete.
-import { createReadStream } from 'node:fs';
 import { constants, copyFile, link, open, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,7 @@ import { Readable, Transform } from 'node:stream';
 import { Encryptor, sealCiphertext } from './streams.mjs';
 import { MultiFernet, ringOf } from './fernet.mjs';
 import * as args from './args.mjs';
-import { SecondThread, hmacIn } from './second-thread.mjs';
+import { SecondThread, aesIn, hmacIn } from './second-thread.mjs';
 import { readInto } from './core.mjs';
 import { NativeUint8Array, setBytes, wipe } from './intrinsics.mjs';
 import { randomIv } from './random.mjs';
@@ -64,10 +63,35 @@ const isPath = (value) => typeof value === 'string' && value !== '-';
 
 // A function that opens `input` anew: a file path, or '-' / a stream (read once).
 function inputOpener(input) {
-  if (isPath(input)) return () => createReadStream(input, { highWaterMark: CHUNK });
+  if (isPath(input)) return () => fileChunks(input);
   if (input === '-') return () => process.stdin;
   if (input instanceof Readable) return () => input;
   throw new TypeError('input must be a file path, "-" or a Readable stream');
+}
+
+// A file's chunks, read into two buffers that take turns: the next read runs
+// while the consumer works on a chunk, which it must be done with when it asks
+// for the next (every consumer here copies a chunk into wasm memory at once).
+// Fresh buffers for every chunk (a stream's) are garbage that V8 collects
+// late: this keeps a large file's peak memory down.
+async function* fileChunks(path) {
+  const handle = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let turn = 0;
+  let next = handle.read(buffers[turn], 0, CHUNK, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await next;
+      if (bytesRead === 0) break;
+      const chunk = buffers[turn].subarray(0, bytesRead);
+      turn ^= 1;
+      next = handle.read(buffers[turn], 0, CHUNK, null);
+      yield chunk;
+    }
+  } finally {
+    await next.catch(() => {});
+    await handle.close();
+  }
 }
 
 async function inputSize(input) {
@@ -236,24 +260,24 @@ function readSettings(options, total) {
   };
 }
 
-// A started second thread for a file of `size` bytes, or null: small files,
-// hosts without one, and a thread that cannot start all stay on this thread.
-function secondThread(size) {
-  if (size === undefined || size < THREAD_FROM || !SecondThread.available()) return null;
-  try {
-    return new SecondThread();
-  } catch {
-    return null;
+// Runs `work(thread)` with a started second thread for a file of `size`
+// bytes, or with null: small files, hosts without one, and a thread that
+// cannot start all stay on this thread. The thread ends with the work,
+// whatever happened.
+async function withSecondThread(size, work) {
+  let thread = null;
+  if (size !== undefined && size >= THREAD_FROM && SecondThread.available()) {
+    try {
+      thread = new SecondThread();
+    } catch {
+      thread = null;
+    }
   }
-}
-
-async function isReady(thread) {
-  if (thread === null) return false;
   try {
-    await thread.ready();
-    return true;
-  } catch {
-    return false;
+    const ready = thread !== null && (await thread.ready().then(() => true, () => false));
+    return await work(ready ? thread : null);
+  } finally {
+    thread?.close();
   }
 }
 
@@ -269,25 +293,23 @@ export async function encryptFile(fernet, input, output, options = {}) {
   const given = args.options(options, ['iv']).iv;
   const iv = given === undefined ? randomIv() : args.iv(given);
   const encryptor = new Encryptor(key, { currentTime: settings.currentTime, iv });
-  const thread = secondThread(size);
   try {
-    const threaded = await isReady(thread);
-    await writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {
-      if (threaded) {
-        thread.setKey(key);
-        await encryptInThread(thread, iv, encryptor, input, settings, sink);
-        return;
-      }
-      for await (const chunk of inputOpener(input)()) {
+    await withSecondThread(size, (thread) =>
+      writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {
+        if (thread !== null) {
+          thread.setKey(key);
+          await encryptInThread(thread, iv, encryptor, input, settings, sink);
+          return;
+        }
+        for await (const chunk of inputOpener(input)()) {
+          settings.signal?.throwIfAborted();
+          settings.onChunk?.(chunk.length);
+          await sink.write(encryptor.update(chunk));
+        }
         settings.signal?.throwIfAborted();
-        settings.onChunk?.(chunk.length);
-        await sink.write(encryptor.update(chunk));
-      }
-      settings.signal?.throwIfAborted();
-      await sink.write(encryptor.finish());
-    });
+        await sink.write(encryptor.finish());
+      }));
   } finally {
-    thread?.close();
     encryptor.destroy();
   }
 }
@@ -367,21 +389,30 @@ export async function verifyFile(fernet, input, options = {}) {
   const ring = ringOf(fernet);
   return withRereadable(input, async (path) => {
     const size = await inputSize(path);
-    const verified = await verifyPath(ring, path, withClock(readSettings(options, size)), size);
+    const settings = withClock(readSettings(options, size));
+    const verified = await withSecondThread(size, (thread) => verifyIn(thread, ring, inputOpener(path), settings));
     verified.close();
     return { timestamp: verified.timestamp, keyIndex: verified.keyIndex };
   });
 }
 
-// The first pass over the token in the file at `path` (`size` bytes), with
-// its HMAC in a second thread when the file is large; the thread ends with it.
-async function verifyPath(ring, path, settings, size) {
-  const thread = secondThread(size);
-  try {
-    const threaded = await isReady(thread);
-    return await ring.verify(inputOpener(path), settings, threaded ? hmacIn(thread, ring.keys) : null);
-  } finally {
-    thread?.close();
+// The first pass, with its HMAC in `thread` if there is one.
+function verifyIn(thread, ring, open, settings) {
+  return ring.verify(open, settings, thread === null ? null : hmacIn(thread, ring.keys));
+}
+
+// The second pass's plaintext pieces for `use`, with its AES in `thread` if
+// there is one; `use` may keep a piece until the promise it returns settles,
+// after which the piece is wiped (and its buffer goes round again).
+async function eachPlaintext(thread, ring, verified, open, settings, use) {
+  const size = ring.first.length;  // of one prepared key
+  const key = ring.keys.subarray(verified.keyIndex * size, (verified.keyIndex + 1) * size);
+  const elsewhere = thread === null ? null : aesIn(thread, key);
+  for await (const plain of verified.plaintext(open, settings, elsewhere)) {
+    await use(plain, () => {
+      wipe(plain);
+      elsewhere?.reuse(plain);
+    });
   }
 }
 
@@ -400,16 +431,15 @@ export async function decryptFile(fernet, input, output, options = {}) {
     const size = await inputSize(path);
     const settings = withClock(readSettings(options, 2 * size));
     const open = inputOpener(path);
-    const verified = await verifyPath(ring, path, settings, size);
-    try {
-      await writeOutput(output, { force: options.force, mode: PLAINTEXT_MODE }, async (sink) => {
-        for await (const plain of verified.plaintext(open, settings)) {
-          await sink.write(plain, () => wipe(plain));
-        }
-      });
-    } finally {
-      verified.close();
-    }
+    await withSecondThread(size, async (thread) => {
+      const verified = await verifyIn(thread, ring, open, settings);
+      try {
+        await writeOutput(output, { force: options.force, mode: PLAINTEXT_MODE }, (sink) =>
+          eachPlaintext(thread, ring, verified, open, settings, (plain, done) => sink.write(plain, done)));
+      } finally {
+        verified.close();
+      }
+    });
   });
 }
 
@@ -425,20 +455,22 @@ export async function rotateFile(multi, input, output, options = {}) {
     const size = await inputSize(path);
     const settings = readSettings(options, 2 * size);
     const open = inputOpener(path);
-    const verified = await verifyPath(ring, path, { ...settings, ttl: undefined }, size);
-    const encryptor = new Encryptor(ring.first, { currentTime: verified.timestamp });
-    try {
-      await writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {
-        for await (const plain of verified.plaintext(open, settings)) {
-          const token = encryptor.update(plain);
-          wipe(plain);
-          await sink.write(token);
-        }
-        await sink.write(encryptor.finish());
-      });
-    } finally {
-      encryptor.destroy();
-      verified.close();
-    }
+    await withSecondThread(size, async (thread) => {
+      const verified = await verifyIn(thread, ring, open, { ...settings, ttl: undefined });
+      const encryptor = new Encryptor(ring.first, { currentTime: verified.timestamp });
+      try {
+        await writeOutput(output, { force: options.force, mode: TOKEN_MODE }, async (sink) => {
+          await eachPlaintext(thread, ring, verified, open, settings, (plain, done) => {
+            const token = encryptor.update(plain);
+            done();
+            return sink.write(token);
+          });
+          await sink.write(encryptor.finish());
+        });
+      } finally {
+        encryptor.destroy();
+        verified.close();
+      }
+    });
   });
 }

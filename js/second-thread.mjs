@@ -1,15 +1,18 @@
 // The file helpers' second thread (Node only). For a large file, it takes
-// the half of the work that cannot be split further: encryptFile hands it the
+// the part of the work that cannot be split further: encryptFile hands it the
 // AES-CBC encryption, while this thread authenticates (HMAC-SHA256), encodes
-// and does the I/O; verifyFile, decryptFile and rotateFile hand it the HMAC
+// and does the I/O. verifyFile, decryptFile and rotateFile hand it the HMAC
 // of their first pass, while this thread decodes, commits to what it read
-// and decides (the MACs it gets back are compared here, by the core).
+// and decides (the MACs it gets back are compared here, by the core); and
+// decryptFile and rotateFile the AES-CBC decryption of their second pass, of
+// ciphertext this thread's core has matched against the first pass.
 //
 // What the worker sees: the prepared keys of its job (copied to it, wiped
-// when the job ends), and plaintext this thread has already read (which it
-// encrypts in place and hands back), or a token's header and ciphertext. Its
-// wasm memory is wiped after every call, as this thread's is, and the thread
-// exits with the job.
+// when the job ends); plaintext this thread has already read, which it
+// encrypts in place and hands back; a token's header and ciphertext; verified
+// ciphertext, which it decrypts in place and hands back. Its wasm memory is
+// wiped after every call, as this thread's is, and the thread exits with the
+// job.
 import { join } from 'node:path';
 import { Worker, parentPort } from 'node:worker_threads';
 import { call, createStream, freeStream, hasSecondThread, readBytes, readInto, readVerification, ready } from './core.mjs';
@@ -39,6 +42,19 @@ export function serveSecondThread() {
       // costs this thread no allocation (garbage it would collect late).
       call('cbcEncrypt', { keys: key, iv: chain, input: blocks }, readInto(blocks));
       chain = blocks.slice(-BLOCK);
+      return blocks;
+    },
+    decrypt({ decrypt }) {
+      // What the decryptor releases is the IV, then ciphertext: each piece is
+      // decrypted in place, chained from the end of the one before.
+      let blocks = decrypt;
+      if (chain === null) {
+        chain = blocks.slice(0, BLOCK);
+        blocks = blocks.subarray(BLOCK);
+      }
+      const next = blocks.length === 0 ? chain : blocks.slice(-BLOCK);
+      call('cbcDecrypt', { keys: key, iv: chain, input: blocks }, readInto(blocks));
+      chain = next;
       return blocks;
     },
     macKeys({ macKeys }) {
@@ -72,7 +88,9 @@ export function serveSecondThread() {
       return;
     }
     if (message.key !== undefined) {
+      if (key !== null) wipe(key);
       key = new NativeUint8Array(message.key);
+      chain = null;
       return;
     }
     const kind = Object.keys(handlers).find((name) => message[name] !== undefined);
@@ -81,6 +99,7 @@ export function serveSecondThread() {
       parentPort.postMessage({ bytes }, bytes === undefined ? [] : [bytes.buffer]);
     } catch (error) {
       if (message.blocks !== undefined) wipe(message.blocks);
+      if (message.decrypt !== undefined) wipe(message.decrypt);
       parentPort.postMessage({ error: String(error?.message ?? error) });
     }
   });
@@ -135,6 +154,15 @@ export class SecondThread {
    */
   encrypt(blocks, iv) {
     return this.#send({ blocks, iv }, blocks);
+  }
+
+  /**
+   * Decrypts, in place, the next piece of what a VerifiedDecryptor releases
+   * to be decrypted elsewhere (the IV, then ciphertext). The buffer moves to
+   * the worker and comes back: the answer is a view of its plaintext.
+   */
+  decrypt(released) {
+    return this.#send({ decrypt: released }, released);
   }
 
   /** Starts an HMAC under each of `keys` (prepared keys, concatenated: a copy moves there). */
@@ -204,8 +232,27 @@ export class SecondThread {
   }
 }
 
-// Pieces handed to the HMAC and not yet answered, at most.
+// Pieces handed to the worker and not yet answered, at most.
 const AUTHENTICATING = 3;
+const DECRYPTING = 3;
+
+// Buffers that go round between this thread and the worker (a large file
+// leaves no garbage for the collector to find late: peak memory): `read`
+// copies an output out of wasm memory into a spare one (or a new one), and
+// `reuse` takes one back.
+function sparePool() {
+  const spare = [];
+  return {
+    read(start, size) {
+      const last = spare[spare.length - 1];
+      const buffer = last !== undefined && last.length >= size ? spare.pop() : new NativeUint8Array(size);
+      return readInto(buffer)(start, size);
+    },
+    reuse(view) {
+      spare.push(new NativeUint8Array(view.buffer));
+    },
+  };
+}
 
 /**
  * The first pass of a verification (js/streams.mjs, verify) with its HMAC in
@@ -218,28 +265,60 @@ export function hmacIn(thread, keys) {
   return async (verifier, chunks) => {
     await thread.startAuthenticating(keys);
     const answers = [];
-    const spare = [];
-    const intoSpare = (start, size) => {
-      const last = spare[spare.length - 1];
-      const buffer = last !== undefined && last.length >= size ? spare.pop() : new NativeUint8Array(size);
-      return readInto(buffer)(start, size);
-    };
-    const reuse = (view) => spare.push(new NativeUint8Array(view.buffer));
+    const pool = sparePool();
     for await (const bytes of chunks) {
-      const covered = verifier.run('UpdateExternal', { input: bytes }, intoSpare);
+      const covered = verifier.run('UpdateExternal', { input: bytes }, pool.read);
       if (covered.length === 0) {
-        reuse(covered);
+        pool.reuse(covered);
         continue;
       }
       answers.push(thread.authenticate(covered));
-      if (answers.length >= AUTHENTICATING) reuse(await answers.shift());
+      if (answers.length >= AUTHENTICATING) pool.reuse(await answers.shift());
     }
-    while (answers.length !== 0) reuse(await answers.shift());
+    while (answers.length !== 0) pool.reuse(await answers.shift());
     const macs = await thread.macs();
     try {
       return verifier.run('FinishExternal', { input: macs }, readVerification);
     } finally {
       wipe(macs);
     }
+  };
+}
+
+/**
+ * The second pass of a decryption (js/streams.mjs, Verified.plaintext) with
+ * its AES-CBC in `thread`, under `key` (the prepared key the first pass
+ * chose): the decryptor releases ciphertext that matched the first pass, the
+ * thread decrypts it, and the last block comes from the decryptor, which
+ * checks its padding. `decrypt` yields plaintext views in order; give each
+ * back with `reuse` once it is wiped and done with.
+ */
+export function aesIn(thread, key) {
+  const pool = sparePool();
+  return {
+    reuse: pool.reuse,
+    async *decrypt(decryptor, chunks) {
+      thread.setKey(key);
+      const answers = [];
+      const answered = async function* () {
+        const plain = await answers.shift();
+        if (plain.length === 0) pool.reuse(plain);
+        else yield plain;
+      };
+      for await (const bytes of chunks) {
+        const released = decryptor.run('UpdateElsewhere', { input: bytes }, pool.read);
+        if (released.length === 0) {
+          pool.reuse(released);
+          continue;
+        }
+        answers.push(thread.decrypt(released));
+        if (answers.length >= DECRYPTING) yield* answered();
+      }
+      const rest = decryptor.run('FinishElsewhere', {}, pool.read);
+      if (rest.length !== 0) answers.push(thread.decrypt(rest));
+      while (answers.length !== 0) yield* answered();
+      const last = decryptor.run('Final', {}, pool.read);
+      if (last.length !== 0) yield last;
+    },
   };
 }

@@ -276,14 +276,18 @@ class Verified {
   /**
    * The second pass: plaintext chunks, each released only after the token
    * text it comes from matched the first pass. Rejects with InvalidToken (and
-   * releases nothing more) as soon as the source differs.
+   * releases nothing more) as soon as the source differs. `elsewhere`, if
+   * given, decrypts the ciphertext the decryptor releases elsewhere
+   * (js/second-thread.mjs, aesIn).
    */
-  async *plaintext(open, options = {}) {
+  async *plaintext(open, options = {}, elsewhere = null) {
     const decryptor = new CoreStream('decryptor');
     try {
       decryptor.run('Start', { keys: this.#keys }, nothing, this.#verifier.handle);
       this.close();
-      for await (const bytes of chunksOf(open(), options)) {
+      const chunks = chunksOf(open(), options);
+      if (elsewhere !== null) return yield* elsewhere.decrypt(decryptor, chunks);
+      for await (const bytes of chunks) {
         const out = decryptor.run('Update', { input: bytes }, readBytes);
         if (out.length !== 0) yield out;
       }

@@ -1,7 +1,8 @@
 // The file helpers' second thread (js/second-thread.mjs): files of 32 MiB and
 // more are encrypted with AES-CBC in a worker thread, and tokens that large
 // are verified with their HMAC computed there (verifyFile, decryptFile,
-// rotateFile: the first pass). Each job runs in a child
+// rotateFile: the first pass) and decrypted with AES-CBC there (decryptFile,
+// rotateFile: the second pass). Each job runs in a child
 // process that records the exit code of every worker thread it starts
 // (process 'worker' events): a worker that could not load its script or its
 // core exits with 1 and the job falls back to one thread, so a silent
@@ -183,6 +184,30 @@ test('with the HMAC in the second thread, any changed character, a wrong key or 
     ]);
   `, { TOKEN: token });
   expect(result).toEqual({ workerExitCodes: [0, 0], outcomes: ['InvalidToken', 'InvalidToken'] });
+});
+
+test('with AES in the second thread, a token changed between the passes publishes nothing', () => {
+  const changing = path.join(dir, 'changing.fernet');
+  fs.copyFileSync(largeToken(), changing);
+  const result = job(`
+    // Once the second pass is well under way, one character near the end changes.
+    let changed = false;
+    const onProgress = (done, total) => {
+      if (changed || done < total / 2 + 8 * 2 ** 20) return;
+      changed = true;
+      const at = fs.statSync(env.CHANGING).size - 1000;
+      const fd = fs.openSync(env.CHANGING, 'r+');
+      const c = Buffer.alloc(1);
+      fs.readSync(fd, c, 0, 1, at);
+      c[0] = c[0] === 65 ? 66 : 65;
+      fs.writeSync(fd, c, 0, 1, at);
+      fs.closeSync(fd);
+    };
+    result.outcomes = await outcomesOf([() => node.decryptFile(fernet, env.CHANGING, env.CHANGING + '.back', { onProgress })]);
+    result.changed = changed;
+  `, { CHANGING: changing });
+  expect(result).toEqual({ workerExitCodes: [0], outcomes: ['InvalidToken'], changed: true });
+  expect(fs.readdirSync(dir).filter((name) => name.includes('changing.fernet.back'))).toEqual([]);
 });
 
 test('files and tokens under the threshold stay on one thread', () => {
