@@ -76,7 +76,7 @@ function inputOpener(input) {
 // late: this keeps a large file's peak memory down.
 async function* fileChunks(path) {
   const handle = await open(path, 'r');
-  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  const buffers = [Buffer.alloc(CHUNK), Buffer.alloc(CHUNK)];
   let turn = 0;
   let next = handle.read(buffers[turn], 0, CHUNK, null);
   try {
