@@ -59,8 +59,8 @@ void wipe_hmacs(Hmac*& hmacs, size_t key_count) {
 }  // namespace
 
 // Reads token text in pieces: base64url, header (version, TTL), ciphertext
-// and the trailing MAC. Checking: one HMAC per key (its StreamAuthenticator,
-// or with external MACs, the bytes to authenticate handed out), no plaintext.
+// and the trailing MAC. Checking: one HMAC per key (or, with external MACs,
+// the bytes to authenticate handed out), no plaintext.
 // Decrypting: under one key, without the HMAC; its plaintext is
 // unauthenticated, so the reader is private to this file and
 // VerifiedDecryptor holds the plaintext back until the text it came from

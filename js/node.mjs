@@ -21,9 +21,9 @@ import { randomIv } from './random.mjs';
 
 const CHUNK = 1 << 20;
 const FLUSH_EVERY = 8 << 20;
-// From this size on, encryptFile runs AES in a second thread, and the first
-// pass of verifyFile, decryptFile and rotateFile the HMAC (js/second-thread.mjs);
-// starting one takes about 50 ms (measured in CONTRIBUTING.md).
+// From this size on, the file helpers hand a second thread (js/second-thread.mjs)
+// encryption's AES, verification's HMAC and decryption's AES; starting one
+// takes about 50 ms (measured in CONTRIBUTING.md).
 const THREAD_FROM = 32 << 20;
 // Pieces handed to the thread and not yet answered, at most.
 const IN_FLIGHT = 2;
@@ -401,18 +401,28 @@ function verifyIn(thread, ring, open, settings) {
   return ring.verify(open, settings, thread === null ? null : hmacIn(thread, ring.keys));
 }
 
-// The second pass's plaintext pieces for `use`, with its AES in `thread` if
-// there is one; `use` may keep a piece until the promise it returns settles,
-// after which the piece is wiped (and its buffer goes round again).
+// The second pass's plaintext pieces for `use(plain, done)`, with its AES in
+// `thread` if there is one. `use` calls `done` once it has finished with the
+// piece (it may be later than `use` returns): that wipes it, and its buffer
+// goes round again. A `use` that throws gets it wiped all the same.
 async function eachPlaintext(thread, ring, verified, open, settings, use) {
   const size = ring.first.length;  // of one prepared key
   const key = ring.keys.subarray(verified.keyIndex * size, (verified.keyIndex + 1) * size);
   const elsewhere = thread === null ? null : aesIn(thread, key);
   for await (const plain of verified.plaintext(open, settings, elsewhere)) {
-    await use(plain, () => {
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
       wipe(plain);
       elsewhere?.reuse(plain);
-    });
+    };
+    try {
+      await use(plain, done);
+    } catch (error) {
+      done();
+      throw error;
+    }
   }
 }
 

@@ -233,8 +233,21 @@ export class SecondThread {
 }
 
 // Pieces handed to the worker and not yet answered, at most.
-const AUTHENTICATING = 3;
-const DECRYPTING = 3;
+const IN_FLIGHT = 3;
+
+// Each chunk through `step` (a core call, its output in a buffer of `pool`)
+// and on to the worker by `send`, then `rest()`'s output if there is one; at
+// most IN_FLIGHT pieces unanswered. Yields the answers, in order.
+async function* throughThread(chunks, pool, step, send, rest = null) {
+  const answers = [];
+  const hand = (piece) => (piece.length === 0 ? pool.reuse(piece) : answers.push(send(piece)));
+  for await (const bytes of chunks) {
+    hand(step(bytes));
+    if (answers.length >= IN_FLIGHT) yield await answers.shift();
+  }
+  if (rest !== null) hand(rest());
+  while (answers.length !== 0) yield await answers.shift();
+}
 
 // Buffers that go round between this thread and the worker (a large file
 // leaves no garbage for the collector to find late: peak memory): `read`
@@ -264,18 +277,11 @@ function sparePool() {
 export function hmacIn(thread, keys) {
   return async (verifier, chunks) => {
     await thread.startAuthenticating(keys);
-    const answers = [];
     const pool = sparePool();
-    for await (const bytes of chunks) {
-      const covered = verifier.run('UpdateExternal', { input: bytes }, pool.read);
-      if (covered.length === 0) {
-        pool.reuse(covered);
-        continue;
-      }
-      answers.push(thread.authenticate(covered));
-      if (answers.length >= AUTHENTICATING) pool.reuse(await answers.shift());
+    const covered = (bytes) => verifier.run('UpdateExternal', { input: bytes }, pool.read);
+    for await (const back of throughThread(chunks, pool, covered, (piece) => thread.authenticate(piece))) {
+      pool.reuse(back);
     }
-    while (answers.length !== 0) pool.reuse(await answers.shift());
     const macs = await thread.macs();
     try {
       return verifier.run('FinishExternal', { input: macs }, readVerification);
@@ -299,24 +305,12 @@ export function aesIn(thread, key) {
     reuse: pool.reuse,
     async *decrypt(decryptor, chunks) {
       thread.setKey(key);
-      const answers = [];
-      const answered = async function* () {
-        const plain = await answers.shift();
+      const released = (bytes) => decryptor.run('UpdateElsewhere', { input: bytes }, pool.read);
+      const rest = () => decryptor.run('FinishElsewhere', {}, pool.read);
+      for await (const plain of throughThread(chunks, pool, released, (piece) => thread.decrypt(piece), rest)) {
         if (plain.length === 0) pool.reuse(plain);
         else yield plain;
-      };
-      for await (const bytes of chunks) {
-        const released = decryptor.run('UpdateElsewhere', { input: bytes }, pool.read);
-        if (released.length === 0) {
-          pool.reuse(released);
-          continue;
-        }
-        answers.push(thread.decrypt(released));
-        if (answers.length >= DECRYPTING) yield* answered();
       }
-      const rest = decryptor.run('FinishElsewhere', {}, pool.read);
-      if (rest.length !== 0) answers.push(thread.decrypt(rest));
-      while (answers.length !== 0) yield* answered();
       const last = decryptor.run('Final', {}, pool.read);
       if (last.length !== 0) yield last;
     },
