@@ -8,7 +8,9 @@
 // one-shot token exactly, also split as a large file's is (js/second-thread.mjs):
 // CBC in another thread, sealed here. Verification with the HMAC computed in
 // another thread (external MACs, a StreamAuthenticator there) must decide as
-// the one-shot decrypt does too, and hand out exactly the bytes the MAC covers.
+// the one-shot decrypt does too, and hand out exactly the bytes the MAC covers;
+// and decryption with its AES there (the decryptor releasing ciphertext) must
+// give the same plaintext.
 #include <algorithm>
 #include <random>
 #include <vector>
@@ -52,6 +54,48 @@ fernet::Status decrypt_verified(const fernet::StreamVerifier& verifier, const fe
   status = decryptor.finish(last.data(), &written);
   FUZZ_CHECK(written <= last.size());
   plain.insert(plain.end(), last.begin(), last.begin() + static_cast<long>(written));
+  return status;
+}
+
+// Pass 2 with the AES elsewhere: what the decryptor releases (the IV, then
+// ciphertext) decrypted piece by piece, chained, then the final plaintext.
+fernet::Status decrypt_elsewhere(const fernet::StreamVerifier& verifier, const fernet::Key* key,
+                                 const uint8_t* text, size_t size, size_t chunk, std::vector<uint8_t>& plain) {
+  fernet::VerifiedDecryptor decryptor;
+  FUZZ_CHECK(decryptor.start(verifier, key) == fernet::Status::kOk);
+  std::vector<uint8_t> chain;
+  auto decrypt_released = [&](const uint8_t* released, size_t n) {
+    if (chain.empty() && n != 0) {
+      FUZZ_CHECK(n >= fernet::kBlockSize);
+      chain.assign(released, released + fernet::kBlockSize);
+      released += fernet::kBlockSize;
+      n -= fernet::kBlockSize;
+    }
+    if (n == 0) return;
+    FUZZ_CHECK(n % fernet::kBlockSize == 0);
+    std::vector<uint8_t> piece(n);
+    FUZZ_CHECK(fernet::cbc_decrypt_blocks(*key, chain.data(), released, n, piece.data()) == fernet::Status::kOk);
+    chain.assign(released + n - fernet::kBlockSize, released + n);
+    plain.insert(plain.end(), piece.begin(), piece.end());
+  };
+  std::vector<uint8_t> out(fernet::VerifiedDecryptor::max_update_output(chunk));
+  fernet::Status status = fernet::Status::kOk;
+  for (size_t at = 0; at < size; at += chunk) {
+    const size_t n = std::min(chunk, size - at);
+    size_t written = 0;
+    status = decryptor.update_elsewhere(text + at, n, out.data(), &written);
+    FUZZ_CHECK(written <= fernet::VerifiedDecryptor::max_update_output(n));
+    decrypt_released(out.data(), written);
+    if (status != fernet::Status::kOk) return status;
+  }
+  std::vector<uint8_t> rest(fernet::VerifiedDecryptor::kMaxFinishOutput);
+  size_t written = 0;
+  status = decryptor.finish_elsewhere(rest.data(), &written);
+  decrypt_released(rest.data(), written);
+  if (status != fernet::Status::kOk) return status;
+  uint8_t last[fernet::kBlockSize];
+  status = decryptor.final_plaintext(last, &written);
+  plain.insert(plain.end(), last, last + written);
   return status;
 }
 
@@ -111,6 +155,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(decrypt_verified(verifier, &key, in.data, in.size, chunk, plain) == fernet::Status::kOk);
     FUZZ_CHECK(plain.size() == one_shot.message_size);
     FUZZ_CHECK(plain.empty() || std::memcmp(plain.data(), one_shot.message, plain.size()) == 0);
+    std::vector<uint8_t> elsewhere;
+    FUZZ_CHECK(decrypt_elsewhere(verifier, &key, in.data, in.size, chunk, elsewhere) == fernet::Status::kOk);
+    FUZZ_CHECK(elsewhere == plain);
 
     // The source changes between the passes.
     std::vector<uint8_t> changed(in.data, in.data + in.size);
