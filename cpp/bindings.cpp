@@ -408,27 +408,36 @@ int decryptor_start(uint32_t handle, uint32_t verifier) {
       object<fernet::StreamVerifier>(verifier), keys()));
 }
 
-int decryptor_update(uint32_t handle) {
+// The input through one of the decryptor's steps: update(), or
+// update_elsewhere() (Node's second thread, below).
+using DecryptorInput = Status (fernet::VerifiedDecryptor::*)(const uint8_t*, size_t, uint8_t*, size_t*);
+template <DecryptorInput step>
+int decryptor_input(uint32_t handle) {
   begin();
   if (!inputs_fit()) return fail(Status::kTooLarge);
   const size_t size = fields[kInputSize];
   return stream_step(fernet::VerifiedDecryptor::max_update_output(size), [&](uint8_t* out, size_t* n) {
-    return object<fernet::VerifiedDecryptor>(handle).update(input(), size, out, n);
+    return (object<fernet::VerifiedDecryptor>(handle).*step)(input(), size, out, n);
   });
 }
 
-int decryptor_finish(uint32_t handle) {
+// One of the decryptor's last steps, with at most `room` bytes out: finish(),
+// or finish_elsewhere() and final_plaintext() (below).
+using DecryptorOutput = Status (fernet::VerifiedDecryptor::*)(uint8_t*, size_t*);
+template <DecryptorOutput step, size_t room>
+int decryptor_output(uint32_t handle) {
   begin();
-  return stream_step(fernet::VerifiedDecryptor::kMaxFinishOutput, [&](uint8_t* out, size_t* n) {
-    return object<fernet::VerifiedDecryptor>(handle).finish(out, n);
+  return stream_step(room, [&](uint8_t* out, size_t* n) {
+    return (object<fernet::VerifiedDecryptor>(handle).*step)(out, n);
   });
 }
 
 #if defined(FERNET_NODE_LINK)
 // ---- a second thread for large files (Node's link only) ---------------------
-// js/aes-thread.mjs runs a large file's AES-CBC encryption in a worker thread
-// while the main thread authenticates, encodes and does the I/O (sealing the
-// worker's ciphertext: encryptorSeal, registered below).
+// js/second-thread.mjs runs part of a large file's work in a worker thread:
+// encryption's AES-CBC (sealed here: encryptorSeal), verification's HMAC
+// (the verifier's external calls; the worker's StreamAuthenticator) and
+// decryption's AES-CBC (the decryptor's calls elsewhere; cbcDecrypt there).
 
 // The other thread's AES: whole blocks encrypted or decrypted under the key,
 // chained from the IV, the same number of bytes out.
@@ -440,32 +449,6 @@ int cbc_blocks() {
   return stream_step(size, [&](uint8_t* out, size_t* n) {
     *n = size;
     return kCbc(keys()[0], iv(), input(), size, out);
-  });
-}
-
-// A large file's decryption: the verified ciphertext released to the other
-// thread (the IV first, the last block kept back), its plaintext decrypted
-// there (cbcDecrypt), and the final plaintext from here.
-int decryptor_update_elsewhere(uint32_t handle) {
-  begin();
-  if (!inputs_fit()) return fail(Status::kTooLarge);
-  const size_t size = fields[kInputSize];
-  return stream_step(fernet::VerifiedDecryptor::max_update_output(size), [&](uint8_t* out, size_t* n) {
-    return object<fernet::VerifiedDecryptor>(handle).update_elsewhere(input(), size, out, n);
-  });
-}
-
-int decryptor_finish_elsewhere(uint32_t handle) {
-  begin();
-  return stream_step(fernet::VerifiedDecryptor::kMaxFinishOutput, [&](uint8_t* out, size_t* n) {
-    return object<fernet::VerifiedDecryptor>(handle).finish_elsewhere(out, n);
-  });
-}
-
-int decryptor_final(uint32_t handle) {
-  begin();
-  return stream_step(fernet::kBlockSize, [&](uint8_t* out, size_t* n) {
-    return object<fernet::VerifiedDecryptor>(handle).final_plaintext(out, n);
   });
 }
 
@@ -591,16 +574,20 @@ EMSCRIPTEN_BINDINGS(fernet_core) {
   function("verifierFree", &destroy<fernet::StreamVerifier>);
   function("decryptorCreate", &create<fernet::VerifiedDecryptor>);
   function("decryptorStart", &decryptor_start);
-  function("decryptorUpdate", &decryptor_update);
-  function("decryptorFinish", &decryptor_finish);
+  function("decryptorUpdate", &decryptor_input<&fernet::VerifiedDecryptor::update>);
+  function("decryptorFinish",
+           &decryptor_output<&fernet::VerifiedDecryptor::finish, fernet::VerifiedDecryptor::kMaxFinishOutput>);
   function("decryptorFree", &destroy<fernet::VerifiedDecryptor>);
 #if defined(FERNET_NODE_LINK)
   function("encryptorSeal", &encryptor_input<&fernet::StreamEncryptor::update_ciphertext>);
   function("cbcEncrypt", &cbc_blocks<&fernet::cbc_encrypt_blocks>);
   function("cbcDecrypt", &cbc_blocks<&fernet::cbc_decrypt_blocks>);
-  function("decryptorUpdateElsewhere", &decryptor_update_elsewhere);
-  function("decryptorFinishElsewhere", &decryptor_finish_elsewhere);
-  function("decryptorFinal", &decryptor_final);
+  // A large file's decryption: the verified ciphertext released to the other thread (the IV
+  // first, the last block kept back), decrypted there (cbcDecrypt), the final plaintext here.
+  function("decryptorUpdateElsewhere", &decryptor_input<&fernet::VerifiedDecryptor::update_elsewhere>);
+  function("decryptorFinishElsewhere", &decryptor_output<&fernet::VerifiedDecryptor::finish_elsewhere,
+                                                         fernet::VerifiedDecryptor::kMaxFinishOutput>);
+  function("decryptorFinal", &decryptor_output<&fernet::VerifiedDecryptor::final_plaintext, fernet::kBlockSize>);
   function("verifierUpdateExternal", &verifier_update_external);
   function("verifierFinishExternal", &verifier_finish_external);
   function("authenticatorCreate", &create<fernet::StreamAuthenticator>);

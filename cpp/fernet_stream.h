@@ -72,9 +72,9 @@ class SegmentCommitment {
 }  // namespace internal
 
 // HMAC-SHA256 under each of several keys (fernet::Key's HMAC states) of
-// bytes given in pieces: the token's header and ciphertext. TokenReader
-// authenticates with one; the file helpers' second thread runs one beside a
-// StreamVerifier started with external MACs.
+// bytes given in pieces: the token's header and ciphertext. The file helpers'
+// second thread runs one for a StreamVerifier fed through its external calls
+// (a verifier's own checking keeps the same per-key HMACs itself).
 class StreamAuthenticator {
  public:
   StreamAuthenticator() = default;

@@ -10,7 +10,7 @@
 //   dist/fernet.workerd.mjs          the same, importing dist/fernet_core.wasm as a module
 //   dist/internal.node.cjs           Node: js/node-internal.mjs, the one instance behind
 //   dist/fernet.node.{mjs,cjs}, dist/node.{mjs,cjs}  the Node entries (js/entries/)
-//   dist/second-thread.node.cjs         the file helpers' second thread (js/second-thread.mjs)
+//   dist/second-thread.node.cjs      the file helpers' second thread (js/second-thread.mjs)
 //   dist/fernet_core.wasm            the wasm, for hosts that load it themselves
 //   dist/token-layout.mjs            js/token-layout.mjs: reading a token's fields for display
 //                                    (the CLI's inspect and the browser demo)

@@ -489,7 +489,7 @@ TEST(FernetStream, NothingLeaksAndOutOfMemoryIsClean) {
   }
 }
 
-// ---- the file helpers' second thread (js/aes-thread.mjs) -------------------------
+// ---- the file helpers' second thread (js/second-thread.mjs) ----------------------
 
 // Encryption split as the file helpers split it: cbc_encrypt_blocks (the other thread)
 // on the whole blocks, chained from the IV; update_ciphertext on its output in
