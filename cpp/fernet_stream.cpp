@@ -475,18 +475,12 @@ Status StreamAuthenticator::update(const uint8_t* data, size_t size) {
                                                                              : fail(Status::kOutOfMemory);
 }
 
-Status StreamAuthenticator::finish_key(size_t k, uint8_t mac[kHmacSize]) {
-  if (hmac_ == nullptr || k >= key_count_) return Status::kInvalidToken;
-  return internal::hmac_finish(hmac_[k], mac) == Status::kOk ? Status::kOk : fail(Status::kOutOfMemory);
-}
-
 Status StreamAuthenticator::finish(uint8_t* macs) {
   if (hmac_ == nullptr) return Status::kInvalidToken;
   for (size_t k = 0; k < key_count_; ++k) {
-    const Status status = finish_key(k, macs + k * kHmacSize);
-    if (status != Status::kOk) {
+    if (internal::hmac_finish(hmac_[k], macs + k * kHmacSize) != Status::kOk) {
       secure_zero(macs, k * kHmacSize);
-      return status;
+      return fail(Status::kOutOfMemory);
     }
   }
   wipe();

@@ -90,8 +90,6 @@ class StreamAuthenticator {
   // Writes the MAC under each key (key_count() * kHmacSize bytes, in key
   // order), then wipes the state; start() again for more.
   Status finish(uint8_t* macs);
-  // The MAC under key k alone (that key's state is spent; wipe() ends the rest).
-  Status finish_key(size_t k, uint8_t mac[kHmacSize]);
   // Wipes the state without finishing.
   void wipe();
   size_t key_count() const { return key_count_; }
