@@ -655,16 +655,7 @@ void mbedtls_aes_free(mbedtls_aes_context* ctx) {
 int mbedtls_aes_setkey_enc(mbedtls_aes_context* ctx, const unsigned char* key,
                            unsigned int keybits) {
   if (int rc = check_key_bits(keybits)) return rc;
-  unsigned char (*rk)[16] = ctx->rk;
-  expand_key(key, [rk](int r, V w) {
-    if (r == 0) {
-      store(rk[0], decode(w));
-    } else if (r == 10) {
-      store(rk[10], decode(w) ^ splat(0x63));
-    } else {
-      store(rk[r], permute(w ^ splat(fernet_aes_ct::kEncC63), kInvShiftRows));  // see encrypt_round
-    }
-  });
+  fernet::expand_encryption_key(key, ctx->rk);
   ctx->schedule = kScheduleEncrypt;
   return 0;
 }
@@ -773,21 +764,47 @@ int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
 
 namespace fernet {
 
+void expand_encryption_key(const unsigned char key[16], unsigned char schedule[11][16]) {
+  expand_key(key, [schedule](int r, V w) {
+    if (r == 0) {
+      store(schedule[0], decode(w));
+    } else if (r == 10) {
+      store(schedule[10], decode(w) ^ splat(0x63));
+    } else {
+      store(schedule[r], permute(w ^ splat(fernet_aes_ct::kEncC63), kInvShiftRows));  // see encrypt_round
+    }
+  });
+}
+
+void use_encryption_schedule(mbedtls_aes_context* ctx, const unsigned char schedule[11][16]) {
+  std::memcpy(ctx->rk, schedule, sizeof ctx->rk);
+  ctx->schedule = kScheduleEncrypt;
+}
+
 namespace {
+
+inline void begin_compression(Compression& c, const uint32_t state[8], const unsigned char* hashed) {
+  for (int i = 0; i < 8; ++i) c.v[i] = state[i];
+  c.bc = c.v[1] ^ c.v[2];
+  for (int i = 0; i < 4; ++i) c.x[i] = sha::load_be(hashed + 16 * i);
+}
+
+inline void end_compression(const Compression& c, uint32_t state[8]) {
+  for (int i = 0; i < 8; ++i) state[i] += c.v[i];
+}
 
 // `turns` turns of cbc_encrypt_and_hash's loop from the blocks at `data` and the 64 bytes at
 // `hashed` on. A function of its own, called for a few turns at a time, not the whole loop
 // inlined into its caller: V8 runs a call to a wasm function in the tier it started in, so a
 // loop that never returns would stay in the baseline compiler's code for the whole of a first,
-// large message (64 MiB: 15 MiB/s instead of 80-100).
+// large message (64 MiB: 15 MiB/s instead of 80-100). It has two calls: the emsdk 3.1.6
+// build's wasm-opt inlined it, noinline or not, when it had one.
 __attribute__((noinline)) V encrypt_and_compress(const unsigned char (*rk)[16], V chain,
                                                  unsigned char* data, const unsigned char* hashed,
                                                  size_t turns, uint32_t state[8]) {
   Compression c;
   for (size_t t = 0; t < turns; ++t, data += 64, hashed += 64) {
-    for (int i = 0; i < 8; ++i) c.v[i] = state[i];
-    c.bc = c.v[1] ^ c.v[2];
-    for (int i = 0; i < 4; ++i) c.x[i] = sha::load_be(hashed + 16 * i);
+    begin_compression(c, state, hashed);
 #if defined(__clang__)
 #pragma clang loop unroll(disable)
 #endif
@@ -796,8 +813,30 @@ __attribute__((noinline)) V encrypt_and_compress(const unsigned char (*rk)[16], 
       chain = encrypt_block_hashing(rk, load(at) ^ chain, c, q);
       store(at, chain);
     }
-    for (int i = 0; i < 8; ++i) state[i] += c.v[i];
+    end_compression(c, state);
   }
+  return chain;
+}
+
+// A last turn with only `blocks` (1-3) left to encrypt: they take the first quarters of the
+// compression, which then finishes alone.
+V encrypt_and_compress_last(const unsigned char (*rk)[16], V chain, unsigned char* data, size_t blocks,
+                            const unsigned char* hashed, uint32_t state[8]) {
+  Compression c;
+  begin_compression(c, state, hashed);
+  int q = 0;
+  for (; q < static_cast<int>(blocks); ++q) {
+    unsigned char* at = data + 16 * q;
+    chain = encrypt_block_hashing(rk, load(at) ^ chain, c, q);
+    store(at, chain);
+  }
+  for (; q < 4; ++q) {
+    for (int h = 0; h < 2; ++h) {
+      compression_step<0>(c, q, h);
+      compression_step<1>(c, q, h);
+    }
+  }
+  end_compression(c, state);
   return chain;
 }
 
@@ -821,19 +860,28 @@ int cbc_encrypt_and_hash(const mbedtls_aes_context* ctx, unsigned char iv[16], u
     store(data + 16 * b, chain);
   }
   // Then each turn compresses the next 64 bytes, ciphertext by then, while it encrypts four
-  // more blocks.
-  const size_t turns = b == first ? (blocks - b) / 4 : 0;
+  // more blocks (the last turn perhaps fewer).
+  const size_t rest = b == first ? blocks - b : 0;
+  const size_t whole_turns = rest / 4;
+  const size_t turns = (rest + 3) / 4;
   if (turns != 0) {
     unsigned char start[64];
     if (held_size != 0) std::memcpy(start, held, held_size);  // held may be null then
     std::memcpy(start + held_size, data, lead);
-    chain = encrypt_and_compress(ctx->rk, chain, data + 16 * b, start, 1, state);
-    for (size_t t = 1; t < turns; t += kTurnsPerCall) {
-      const size_t n = turns - t < kTurnsPerCall ? turns - t : kTurnsPerCall;
-      chain = encrypt_and_compress(ctx->rk, chain, data + 16 * b + 64 * t, data + lead + 64 * (t - 1),
-                                   n, state);
+    if (whole_turns != 0) {
+      chain = encrypt_and_compress(ctx->rk, chain, data + 16 * b, start, 1, state);
+      for (size_t t = 1; t < whole_turns; t += kTurnsPerCall) {
+        const size_t n = whole_turns - t < kTurnsPerCall ? whole_turns - t : kTurnsPerCall;
+        chain = encrypt_and_compress(ctx->rk, chain, data + 16 * b + 64 * t, data + lead + 64 * (t - 1),
+                                     n, state);
+      }
     }
-    b += 4 * turns;
+    if (rest % 4 != 0) {
+      const unsigned char* hashed = whole_turns == 0 ? start : data + lead + 64 * (whole_turns - 1);
+      chain = encrypt_and_compress_last(ctx->rk, chain, data + 16 * (b + 4 * whole_turns), rest % 4,
+                                        hashed, state);
+    }
+    b += rest;
   }
   for (; b < blocks; ++b) {
     chain = encrypt_block(ctx->rk, load(data + 16 * b) ^ chain);

@@ -9,6 +9,13 @@
 
 namespace fernet {
 
+// The encryption schedule of a 128-bit key (its eleven round keys as this file's rounds use
+// them), as mbedtls_aes_setkey_enc makes it: fernet::Key keeps one, so that a call need not
+// expand the key again.
+void expand_encryption_key(const unsigned char key[16], unsigned char schedule[11][16]);
+// Makes ctx an encryption context with a schedule expand_encryption_key made.
+void use_encryption_schedule(mbedtls_aes_context* ctx, const unsigned char schedule[11][16]);
+
 // CBC encryption of `blocks` whole blocks at `data`, in place, under an encryption schedule
 // (mbedtls_aes_setkey_enc), chained from `iv`, which is left at the last ciphertext block as
 // mbedtls_aes_crypt_cbc leaves it; and, in the same loop, the SHA-256 compressions into `state`

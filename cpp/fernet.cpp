@@ -187,8 +187,12 @@ Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_
   // mbedTLS advances the IV it is given, so it works on a copy.
   uint8_t chain[kIvSize];
   std::memcpy(chain, iv, kIvSize);
-  int rc = mode == MBEDTLS_AES_ENCRYPT ? mbedtls_aes_setkey_enc(&aes, encryption_key(key), kAesKeyBits)
-                                       : mbedtls_aes_setkey_dec(&aes, encryption_key(key), kAesKeyBits);
+  int rc = 0;
+  if (mode == MBEDTLS_AES_ENCRYPT) {
+    use_encryption_schedule(&aes, key.encryption_schedule);
+  } else {
+    rc = mbedtls_aes_setkey_dec(&aes, encryption_key(key), kAesKeyBits);
+  }
   if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, mode, size, chain, in, out);
   mbedtls_aes_free(&aes);  // wipes the key schedule
   secure_zero(chain, sizeof chain);
@@ -234,6 +238,7 @@ Status final_padding_valid(const Key& key, const uint8_t previous[kBlockSize],
 
 Status prepare_key(const uint8_t raw[kKeySize], Key& key) {
   std::memcpy(key.raw, raw, kKeySize);
+  expand_encryption_key(encryption_key(key), key.encryption_schedule);
   const Status status =
       internal::hmac_key_states(signing_key(raw), kKeyHalfSize, key.hmac_inner, key.hmac_outer);
   if (status != Status::kOk) secure_zero(&key, sizeof key);
@@ -307,9 +312,8 @@ Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
   std::memcpy(chain, iv, kIvSize);
   internal::Hmac hmac;
   internal::hmac_start(hmac, key);
-  Status status = mbedtls_aes_setkey_enc(&aes, encryption_key(key), kAesKeyBits) == 0
-                      ? internal::hmac_update(hmac, p, kHeaderSize)
-                      : Status::kOutOfMemory;
+  use_encryption_schedule(&aes, key.encryption_schedule);
+  Status status = internal::hmac_update(hmac, p, kHeaderSize);
   if (status == Status::kOk)
     status = internal::encrypt_and_authenticate<passes>(aes, chain, hmac, ciphertext, padded);
   mbedtls_aes_free(&aes);  // wipes the key schedule

@@ -46,14 +46,16 @@ constexpr unsigned kAesKeyBits = kKeyHalfSize * 8;
 // A key as the operations take it: the raw 32 bytes and, computed once by
 // prepare_key, the SHA-256 states after HMAC's two padded key blocks (RFC
 // 2104's signing key ^ ipad and ^ opad), from which every MAC under the key
-// starts: two SHA-256 compressions fewer per MAC. Secret as a whole (the
-// states alone forge MACs); whoever holds one wipes it.
+// starts: two SHA-256 compressions fewer per MAC; and the AES key's
+// encryption schedule (cpp/aes_ct.h), so that no encryption expands it again.
+// Secret as a whole (the states alone forge MACs); whoever holds one wipes it.
 struct Key {
   uint8_t raw[kKeySize];
   uint32_t hmac_inner[8];
   uint32_t hmac_outer[8];
+  uint8_t encryption_schedule[11][16];
 };
-static_assert(sizeof(Key) == 96, "Key crosses the wasm boundary as bytes: no padding");
+static_assert(sizeof(Key) == 272, "Key crosses the wasm boundary as bytes: no padding");
 inline const uint8_t* signing_key(const uint8_t raw[kKeySize]) { return raw; }
 inline const uint8_t* encryption_key(const Key& key) { return key.raw + kKeyHalfSize; }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <new>
 
+#include "aes_ct.h"
 #include "base64url.h"
 #include "fernet_internal.h"
 
@@ -534,9 +535,8 @@ Status StreamEncryptor::start(const Key& key, uint64_t timestamp, const uint8_t 
   uint8_t header[kHeaderSize];
   internal::write_header(timestamp, iv, header);
   internal::hmac_start(hmac_, key);
-  if (mbedtls_aes_setkey_enc(&aes_, encryption_key(key), kAesKeyBits) != 0 ||
-      internal::hmac_update(hmac_, header, sizeof header) != Status::kOk)
-    return fail(written);
+  use_encryption_schedule(&aes_, key.encryption_schedule);
+  if (internal::hmac_update(hmac_, header, sizeof header) != Status::kOk) return fail(written);
   std::memcpy(chain_, iv, kIvSize);
   emit(header, sizeof header, out, written);
   started_ = true;

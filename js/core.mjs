@@ -6,7 +6,7 @@ import createFernetCore from '../build-wasm/fernet_core.mjs';
 import { defaultWasm } from '../build-wasm/fernet_core_wasm.mjs';
 import { InvalidToken, KEY_MESSAGE } from './errors.mjs';
 import {
-  NativeUint8Array, NativeUint32Array, decodeAscii, decodeStrict, encodeInto, setBytes, sliceString, wipe,
+  NativeUint8Array, NativeUint32Array, decodeAscii, decodeStrict, encodeTextInto, setBytes, sliceString, wipe,
 } from './intrinsics.mjs';
 import { FRESH_IV, hasRandomSource, randomKey, writeRandomIv } from './random.mjs';
 
@@ -62,14 +62,14 @@ async function load(wasm) {
     throw new Error('fernet-wasm needs WebAssembly SIMD (Chrome/Edge 91+, Firefox 89+, Safari 16.4+, Node 16.4+, Deno 1.9+), which this runtime lacks');
   }
   const source = wasm ?? defaultWasm();
-  let instanceMemory = null;
+  let instanceExports = null;
   const loaded = await new Promise((resolve, reject) => {
     createFernetCore({
       // Handing Emscripten the instance means its loader never fetches a URL
       // or reads a file: one code path for Node, browsers, workers and bundlers.
       instantiateWasm(imports, receiveInstance) {
         instantiate(source, imports).then((instance) => {
-          instanceMemory = Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory);
+          instanceExports = Object.values(instance.exports);
           receiveInstance(instance);
         }, reject);
         return {};
@@ -77,7 +77,15 @@ async function load(wasm) {
     }).then(resolve, reject);
   });
   const previous = [core, k, operations, memory, fieldsAddress];
-  [core, k, operations, memory] = [loaded, constantsOf(loaded), Object.create(null), instanceMemory];
+  const exported = (type) => instanceExports.find((e) => e instanceof type);
+  [core, k, operations, memory] = [loaded, constantsOf(loaded), Object.create(null), exported(WebAssembly.Memory)];
+  // Node's link says where encrypt and decrypt are in the wasm function table:
+  // called from there, they skip Embind's invoker (cpp/bindings.cpp).
+  if (loaded.ENCRYPT_FUNCTION !== undefined) {
+    const table = exported(WebAssembly.Table);
+    operations.encrypt = table.get(loaded.ENCRYPT_FUNCTION);
+    operations.decrypt = table.get(loaded.DECRYPT_FUNCTION);
+  }
   fieldsAddress = loaded.exchangeFields();
   heap = null;
   refreshViews();
@@ -222,7 +230,8 @@ export function readText(start, size) {
  * plain values (no user code can run from here on): keys (Uint8Array: one or
  * several prepared keys, as prepareKey/parseKey return them, concatenated),
  * iv (16 bytes, or FRESH_IV for the next pooled random one), input (Uint8Array or string; `ascii` for token
- * text), time, ttl. Returns `read(start, size)`: the output copied out of
+ * text), time, ttl, publicOutput (true when the output is a token: it is not
+ * wiped, as the input is). Returns `read(start, size)`: the output copied out of
  * wasm memory (or, for readTimestamp/readVerification, what the fields say).
  */
 export function call(operation, request, read, ...numbers) {
@@ -251,8 +260,11 @@ export function call(operation, request, read, ...numbers) {
     else if (iv !== undefined) setBytes(heap, iv, base + inputOffset - k.IV_SIZE);
     let inputSize = inputRoom;
     if (typeof input === 'string') {
-      const encoded = encodeInto(input, new NativeUint8Array(heapBuffer, base + inputOffset, inputRoom));
+      const encoded = encodeTextInto(input, heap, base + inputOffset, inputRoom);
       inputSize = encoded.written;
+      // What the text took of its room is all there is to wipe after the call
+      // (the area is all zero bytes between calls).
+      used = inputOffset + inputSize;
       if (encoded.read !== input.length) {
         // Text with other characters than ASCII cannot be a token.
         if (request.ascii) return fail(k.STATUS_INVALID_TOKEN);
@@ -262,8 +274,8 @@ export function call(operation, request, read, ...numbers) {
         used = inputOffset + inputSize + rest.length * 3;
         reserve(c, used);
         base = fieldView[k.FIELD_DATA];
-        const restView = new NativeUint8Array(heapBuffer, base + inputOffset + inputSize, rest.length * 3);
-        inputSize += encodeInto(rest, restView).written;
+        inputSize += encodeTextInto(rest, heap, base + inputOffset + inputSize, rest.length * 3).written;
+        used = inputOffset + inputSize;
       }
     } else {
       setBytes(heap, input, base + inputOffset);
@@ -295,7 +307,7 @@ export function call(operation, request, read, ...numbers) {
       const base = fieldView[k.FIELD_DATA];
       const capacity = fieldView[k.FIELD_CAPACITY];
       wipe(heap, base, base + (used < capacity ? used : capacity));
-      wipe(heap, output, output + outputSize);
+      if (request.publicOutput !== true) wipe(heap, output, output + outputSize);
     }
     busy = false;
   }

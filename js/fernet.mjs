@@ -20,7 +20,7 @@ class KeyRing {
     const chosenIv = iv === undefined ? FRESH_IV : args.iv(iv);
     const { input, owned } = args.message(data);
     try {
-      return call('encrypt', { keys: this.first, iv: chosenIv, input, time }, readAscii);
+      return call('encrypt', { keys: this.first, iv: chosenIv, input, time, publicOutput: true }, readAscii);
     } finally {
       if (owned !== null) wipe(owned);
     }
@@ -39,7 +39,7 @@ class KeyRing {
   }
 
   rotate(token) {
-    return call('rotate', { keys: this.keys, iv: FRESH_IV, input: args.token(token), ascii: true }, readAscii);
+    return call('rotate', { keys: this.keys, iv: FRESH_IV, input: args.token(token), ascii: true, publicOutput: true }, readAscii);
   }
 
   /** The streaming pass that verifies a token; see streams.mjs. */

@@ -52,12 +52,6 @@ const encode = encoder.encode.bind(encoder);
 const encodeInto = encoder.encodeInto.bind(encoder);
 const asciiDecoder = new TextDecoder();
 const decodeAsciiView = asciiDecoder.decode.bind(asciiDecoder);
-// Node's and Bun's Buffer#latin1Slice copies bytes into a one-byte string;
-// TextDecoder checks UTF-8 first and takes about 1.4 times as long on a
-// 1 MiB token. Only a native one: a bundler's Buffer polyfill is a JS loop.
-const latin1Slice = globalThis.Buffer?.prototype?.latin1Slice;
-const isNative = (f) => /\{\s*\[native code\]\s*\}$/.test(apply(Function.prototype.toString, f, []));
-const nativeLatin1Slice = typeof latin1Slice === 'function' && isNative(latin1Slice) ? latin1Slice : null;
 // ignoreBOM keeps a leading U+FEFF, as Python's bytes.decode() does.
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const decodeStrict = strictDecoder.decode.bind(strictDecoder);
@@ -65,13 +59,24 @@ const isWellFormedString = String.prototype.isWellFormed;
 const charCodeAt = String.prototype.charCodeAt;
 const stringSlice = String.prototype.slice;
 
-export { encode, encodeInto, decodeStrict };
+export { encode, decodeStrict };
+
+const viewOf = (bytes, start, size) =>
+  new NativeUint8Array(apply(bufferOf, bytes, []), apply(offsetOf, bytes, []) + start, size);
 
 /** Bytes start..end of a genuine Uint8Array, known to be ASCII, as a string. */
-export function decodeAscii(bytes, start, end) {
-  if (nativeLatin1Slice !== null) return apply(nativeLatin1Slice, bytes, [start, end]);
-  const view = new NativeUint8Array(apply(bufferOf, bytes, []), apply(offsetOf, bytes, []) + start, end - start);
-  return decodeAsciiView(view);
+export let decodeAscii = (bytes, start, end) => decodeAsciiView(viewOf(bytes, start, end - start));
+
+/**
+ * `text` as UTF-8 into bytes start..start+room of a genuine Uint8Array:
+ * { read, written }, as TextEncoder#encodeInto says them.
+ */
+export let encodeTextInto = (text, bytes, start, room) => encodeInto(text, viewOf(bytes, start, room));
+
+/** For the Node bundle (js/node-internal.mjs): the two above on Node's Buffer methods. */
+export function useNodeText(nodeDecodeAscii, nodeEncodeTextInto) {
+  decodeAscii = nodeDecodeAscii;
+  encodeTextInto = nodeEncodeTextInto;
 }
 
 /** Whether a string has no lone surrogate (Python refuses to encode those). */

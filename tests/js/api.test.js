@@ -247,9 +247,9 @@ describe('randomness', () => {
     const spy = jest.spyOn(globalThis.crypto, 'getRandomValues');
     Math.random = () => { throw new Error('Math.random must not be used'); };
     try {
-      for (let i = 0; i < 128; i++) fernet.encrypt('x');
+      for (let i = 0; i <= 4096; i++) fernet.encrypt('x');
       Fernet.generateKey();
-      // 128 IVs from a 256-IV pool is one or two refills, plus one call for the key.
+      // 4097 IVs from a 4096-IV pool is one or two refills, plus one call for the key.
       expect(spy.mock.calls.length).toBeGreaterThanOrEqual(2);
       expect(spy.mock.calls.length).toBeLessThanOrEqual(3);
     } finally {
