@@ -15,15 +15,16 @@ export { serveSecondThread } from './second-thread.mjs';
 
 useNodeRandom(randomFillSync);
 
-// Token text in and out through Buffer's own methods, where they are native
-// code (Node's and Bun's are; a Buffer written in JavaScript leaves the library
-// with TextEncoder and TextDecoder): 1.5-2 times as fast on a 1 KiB token.
+// Text in and token text out through Buffer's own methods, where they are
+// native code (Node's and Bun's are; a Buffer written in JavaScript leaves the
+// library with TextEncoder and TextDecoder): about 1.7 times as fast on 1 KiB.
 // utf8Write says only what it wrote, so it takes text whose worst case (three
 // bytes a UTF-16 unit) fits; longer text goes to encodeInto, which says where it stopped.
-const isNative = (f) => typeof f === 'function' && /\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(f));
+const { apply } = Reflect;
+const isNative = (f) =>
+  typeof f === 'function' && /\{\s*\[native code\]\s*\}$/.test(apply(Function.prototype.toString, f, []));
 const { latin1Slice, utf8Write } = Buffer.prototype;
 if (isNative(latin1Slice) && isNative(utf8Write)) {
-  const { apply } = Reflect;
   const encodeWithTextEncoder = encodeTextInto;
   useNodeText(
     (bytes, start, end) => apply(latin1Slice, bytes, [start, end]),

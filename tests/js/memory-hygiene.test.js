@@ -207,7 +207,7 @@ describe.each(BUILDS)('%s', (_build, file) => {
         const original = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
         const spy = jest.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation((bytes) => {
           original(bytes);
-          if (bytes.length === 4 * 4096) drawn.push(Buffer.from(bytes)); // its size (cpp/nh_block.h), not the IV pool's
+          if (bytes.length === 4 * 4096) drawn.push(Buffer.from(bytes)); // the commitments' 16 KiB (cpp/nh_block.h), not the 64 KiB IV pool
           return bytes;
         });
         const pieces = (key) => [key.subarray(0, 32), key.subarray(key.length >> 1).subarray(0, 32), key.subarray(-32)];
