@@ -18,6 +18,7 @@ struct alignas(std::max_align_t) Header {
   uint64_t sequence;
   void (*destroy)(void*);  // set for objects: their destructor
   bool persistent;
+  bool contents_public;  // freed with only the header wiped (SecureBuffer::make_public)
 };
 
 Header* g_head = nullptr;
@@ -29,14 +30,16 @@ size_t g_allocations_left = SIZE_MAX;
 
 Header* header_of(void* block) { return static_cast<Header*>(block) - 1; }
 
-void* allocate_block(size_t size, void (*destroy)(void*)) {
+void* allocate_block(size_t size, void (*destroy)(void*), bool zero_filled = true) {
   if (size > SIZE_MAX - sizeof(Header)) return nullptr;
   if (g_allocations_left != SIZE_MAX) {
     if (g_allocations_left == 0) return nullptr;
     --g_allocations_left;
   }
-  auto* h = static_cast<Header*>(std::calloc(1, sizeof(Header) + size));
+  auto* h = static_cast<Header*>(zero_filled ? std::calloc(1, sizeof(Header) + size)
+                                             : std::malloc(sizeof(Header) + size));
   if (h == nullptr) return nullptr;
+  if (!zero_filled) std::memset(h, 0, sizeof(Header));
   h->size = size;
   h->sequence = ++g_sequence;
   h->destroy = destroy;
@@ -62,7 +65,7 @@ void secure_free(void* block) {
   if (h->next != nullptr) h->next->prev = h->prev;
   --g_live;
   const size_t total = sizeof(Header) + h->size;
-  secure_zero(h, total);
+  secure_zero(h, h->contents_public ? sizeof(Header) : total);
   if (g_free_observer != nullptr) g_free_observer(h, total);
   std::free(h);
 }
@@ -106,13 +109,21 @@ SecureBuffer& SecureBuffer::operator=(SecureBuffer&& other) noexcept {
   return *this;
 }
 
-bool SecureBuffer::allocate(size_t size) {
+bool SecureBuffer::allocate(size_t size) { return replace(size, true); }
+
+bool SecureBuffer::allocate_for_overwrite(size_t size) { return replace(size, false); }
+
+bool SecureBuffer::replace(size_t size, bool zero_filled) {
   reset();
   // A zero-size request still gets a block: "allocated" stays unambiguous.
-  data_ = static_cast<uint8_t*>(secure_alloc(size == 0 ? 1 : size));
+  data_ = static_cast<uint8_t*>(allocate_block(size == 0 ? 1 : size, nullptr, zero_filled));
   if (data_ == nullptr) return false;
   size_ = size;
   return true;
+}
+
+void SecureBuffer::make_public() {
+  if (data_ != nullptr) header_of(data_)->contents_public = true;
 }
 
 bool SecureBuffer::resize(size_t size) {

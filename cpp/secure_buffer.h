@@ -1,7 +1,10 @@
 // Memory for secrets. Every heap block the core takes (SecureBuffer, the
 // stream objects and their state, and mbedTLS's own allocations through
 // MBEDTLS_PLATFORM_CALLOC_MACRO) comes from secure_alloc: zeroed, wiped
-// whole before it is freed, and recorded in a registry of live blocks.
+// whole before it is freed, and recorded in a registry of live blocks. One
+// kind of block is neither: a finished token (SecureBuffer::allocate_for_overwrite,
+// then make_public), which is written whole before it is read and holds
+// nothing secret once it is made public.
 //
 // The registry exists for failure recovery. The wasm build has no exception
 // support, so when a JS exception unwinds through a bindings call no C++
@@ -30,7 +33,8 @@ void secure_zero(void* data, size_t size);
 
 // `size` zero bytes, or nullptr when memory ran out (never throws).
 void* secure_alloc(size_t size);
-// Wipes the whole block, then frees it. nullptr is ignored.
+// Wipes the whole block (only its header once made public), then frees it.
+// nullptr is ignored.
 void secure_free(void* block);
 // The sequence number of the newest block so far (numbers only grow).
 uint64_t allocation_mark();
@@ -86,6 +90,14 @@ class SecureBuffer {
 
   // Replaces the contents with `size` zero bytes; false if memory ran out.
   bool allocate(size_t size);
+  // As allocate, but the contents are whatever the heap held there (wiped or
+  // public bytes: the core wipes every other block it frees), for a caller
+  // that writes every byte before it reads any. Zero-filling a token's block cost
+  // as much as wiping it: a memset of about 2.6 KB for a 1 KiB message.
+  bool allocate_for_overwrite(size_t size);
+  // The contents are public from now on (a finished token): freeing the block
+  // wipes only its header. Until then it is wiped whole like any other.
+  void make_public();
   // Changes the size keeping the contents (new bytes zero). The old block is
   // released only after its successor exists; on failure nothing changes.
   bool resize(size_t size);
@@ -99,6 +111,8 @@ class SecureBuffer {
   size_t size() const { return size_; }
 
  private:
+  bool replace(size_t size, bool zero_filled);
+
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
 };

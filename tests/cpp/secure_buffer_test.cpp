@@ -135,9 +135,9 @@ TEST(Registry, StreamObjectsSurviveOrAreReclaimedWhole) {
   EXPECT_EQ(std::memcmp(plain.data(), message.data(), message.size()), 0);
   delete decryptor;
   delete verifier;
-  token.reset();
-  EXPECT_EQ(fernet::live_allocations(), before);
   EXPECT_EQ(g_dirty, 0u);
+  token.reset();  // public: freed unwiped (the last test below)
+  EXPECT_EQ(fernet::live_allocations(), before);
 }
 
 TEST(Registry, ResizeKeepsContentsAndReplacesOnlyOnSuccess) {
@@ -152,6 +152,69 @@ TEST(Registry, ResizeKeepsContentsAndReplacesOnlyOnSuccess) {
   fernet::internal::fail_allocations_after(SIZE_MAX);
   EXPECT_EQ(buffer.data(), before);
   EXPECT_EQ(buffer.size(), 8u);
+}
+
+// The last block freed, as the observer saw it (header first).
+std::vector<uint8_t> g_last_freed;
+void keep_last(const void* block, size_t size) {
+  const auto* p = static_cast<const uint8_t*>(block);
+  g_last_freed.assign(p, p + size);
+}
+struct KeepLast {
+  KeepLast() { fernet::internal::set_free_observer(&keep_last); }
+  ~KeepLast() { fernet::internal::set_free_observer(nullptr); }
+};
+bool all_zero(const uint8_t* p, size_t size) {
+  for (size_t i = 0; i < size; ++i)
+    if (p[i] != 0) return false;
+  return true;
+}
+
+TEST(Registry, ABlockForOverwriteIsWipedWholeUntilMadePublic) {
+  KeepLast keep;
+  const size_t before = fernet::live_allocations();
+  fernet::SecureBuffer buffer;
+  ASSERT_TRUE(buffer.allocate_for_overwrite(300));
+  std::memset(buffer.data(), 0x5c, 300);
+  buffer.reset();
+  ASSERT_GT(g_last_freed.size(), 300u);
+  EXPECT_TRUE(all_zero(g_last_freed.data(), g_last_freed.size()));
+  EXPECT_EQ(fernet::live_allocations(), before);
+}
+
+TEST(Registry, APublicBlockIsFreedWithOnlyItsHeaderWiped) {
+  KeepLast keep;
+  fernet::SecureBuffer buffer;
+  ASSERT_TRUE(buffer.allocate_for_overwrite(300));
+  std::memset(buffer.data(), 0x5c, 300);
+  buffer.make_public();
+  buffer.reset();
+  ASSERT_GT(g_last_freed.size(), 300u);
+  const size_t header = g_last_freed.size() - 300;
+  EXPECT_TRUE(all_zero(g_last_freed.data(), header));
+  EXPECT_EQ(std::vector<uint8_t>(g_last_freed.begin() + static_cast<std::ptrdiff_t>(header),
+                                 g_last_freed.end()),
+            std::vector<uint8_t>(300, 0x5c));
+}
+
+// A token's block: freed unwiped once the token is finished, and nothing in it
+// but the token text and the raw token it encodes.
+TEST(Registry, AFinishedTokenIsFreedUnwipedAndHoldsOnlyTheToken) {
+  const fernet::Key key = prepared(std::vector<uint8_t>(fernet::kKeySize, 0x11))[0];
+  const uint8_t iv[fernet::kIvSize] = {1, 2, 3};
+  const std::string message(100, 'm');
+  KeepLast keep;
+  std::string text;
+  {
+    fernet::SecureBuffer token;
+    ASSERT_EQ(fernet::encrypt(key, 1000, iv, reinterpret_cast<const uint8_t*>(message.data()),
+                              message.size(), token),
+              fernet::Status::kOk);
+    text.assign(reinterpret_cast<const char*>(token.data()), token.size());
+  }
+  const std::string freed(g_last_freed.begin(), g_last_freed.end());
+  EXPECT_NE(freed.find(text), std::string::npos);
+  EXPECT_EQ(freed.find(message), std::string::npos);
 }
 
 }  // namespace
