@@ -2,9 +2,9 @@
 // stream objects and their state, and mbedTLS's own allocations through
 // MBEDTLS_PLATFORM_CALLOC_MACRO) comes from secure_alloc: zeroed, wiped
 // whole before it is freed, and recorded in a registry of live blocks. One
-// kind of block is neither: a finished token (SecureBuffer::allocate_for_overwrite,
-// then make_public), which is written whole before it is read and holds
-// nothing secret once it is made public.
+// kind of block is neither zeroed nor wiped: a token's in Node's link
+// (SecureBuffer::allocate_for_overwrite, then make_public once the token is
+// finished), written whole before it is read and public once finished.
 //
 // The registry exists for failure recovery. The wasm build has no exception
 // support, so when a JS exception unwinds through a bindings call no C++
@@ -92,8 +92,8 @@ class SecureBuffer {
   bool allocate(size_t size);
   // As allocate, but the contents are whatever the heap held there (wiped or
   // public bytes: the core wipes every other block it frees), for a caller
-  // that writes every byte before it reads any. Zero-filling a token's block cost
-  // as much as wiping it: a memset of about 2.6 KB for a 1 KiB message.
+  // that writes every byte before it reads any. Zero-filling a token's block
+  // cost as much as wiping it: a memset of about 2.6 KB for a 1 KiB message.
   bool allocate_for_overwrite(size_t size);
   // The contents are public from now on (a finished token): freeing the block
   // wipes only its header. Until then it is wiped whole like any other.

@@ -197,9 +197,9 @@ TEST(Registry, APublicBlockIsFreedWithOnlyItsHeaderWiped) {
             std::vector<uint8_t>(300, 0x5c));
 }
 
-// A token's block: freed unwiped once the token is finished, and nothing in it
-// but the token text and the raw token it encodes.
-TEST(Registry, AFinishedTokenIsFreedUnwipedAndHoldsOnlyTheToken) {
+// A token's block: freed unwiped once the token is finished, with its text in
+// it and no trace of the plaintext.
+TEST(Registry, AFinishedTokenIsFreedUnwipedWithNoPlaintextInIt) {
   const fernet::Key key = prepared(std::vector<uint8_t>(fernet::kKeySize, 0x11))[0];
   const uint8_t iv[fernet::kIvSize] = {1, 2, 3};
   const std::string message(100, 'm');
