@@ -8,11 +8,11 @@
 //
 // The data area is laid out as [keys: fernet::Key (272 bytes: the raw key,
 // its HMAC states and its AES encryption schedule, see cpp/fernet.h) *
-// key_count][iv: 16][input]; the
-// output is left where the operation made it (held until the next call or
-// release()), so a large result is never copied inside wasm memory. An
-// operation returns a fernet::Status; js/core.mjs turns it into an exception. Everything JS needs to know about the layout (field
-// indexes, sizes, statuses) is exported from here as constants.
+// key_count][iv: 16][input]; the output is left where the operation made it
+// (held until the next call or release()), so a large result is never copied
+// inside wasm memory. An operation returns a fernet::Status; js/core.mjs
+// turns it into an exception. Everything JS needs to know about the layout
+// (field indexes, sizes, statuses) is exported from here as constants.
 #include <emscripten/bind.h>
 #include <emscripten/stack.h>
 
@@ -187,7 +187,9 @@ int hand_on(SecureBuffer& buffer, const uint8_t* start, size_t size) {
   return static_cast<int>(Status::kOk);
 }
 
-uint32_t function_index(int (*function)()) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(function)); }
+uint32_t function_index(int (*function)()) {
+  return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(function));
+}
 
 int fail(Status status) {
   fields[kOutputSize] = 0;

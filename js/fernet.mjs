@@ -39,7 +39,8 @@ class KeyRing {
   }
 
   rotate(token) {
-    return call('rotate', { keys: this.keys, iv: FRESH_IV, input: args.token(token), ascii: true, publicOutput: true }, readAscii);
+    const request = { keys: this.keys, iv: FRESH_IV, input: args.token(token), ascii: true, publicOutput: true };
+    return call('rotate', request, readAscii);
   }
 
   /** The streaming pass that verifies a token; see streams.mjs. */
