@@ -719,43 +719,40 @@ int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
     return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
   }
   size_t blocks = length / 16;
-  V chain = load(iv);
   if (mode == MBEDTLS_AES_ENCRYPT) {
-    for (size_t b = 0; b < blocks; ++b) {
-      chain = encrypt_block(ctx->rk, load(input + 16 * b) ^ chain);
-      store(output + 16 * b, chain);
-    }
-  } else {
-    // Eight blocks at a time, bitsliced (with a last group of 5 to 7), then the vector-permute
-    // code two at a time (and one), which costs far less for the few blocks of a short token. The
-    // plane keys and the blocks handed to the block functions go through arrays, which may
-    // live in memory (the wasm stack): wiped once, after the loop.
-    V two[2] = {chain, chain};
-    V one[1] = {chain};
-    size_t b = 0;
-    if (blocks >= 8) b = cbc_decrypt_bitsliced(ctx, blocks, chain, input, output);
-    // Two blocks at a time: independent, so the shuffles of one fill the other's latency.
-    // (Measured in V8: two beat four, whose working set no longer fits the 16 vector
-    // registers and spills to the stack.)
-    for (; b + 2 <= blocks; b += 2) {
-      V c0 = load(input + 16 * b), c1 = load(input + 16 * b + 16);
-      two[0] = c0;
-      two[1] = c1;
-      decrypt_blocks<2>(ctx->rk, two);
-      store(output + 16 * b, two[0] ^ chain);
-      store(output + 16 * b + 16, two[1] ^ c0);
-      chain = c1;
-    }
-    if (b < blocks) {  // the last odd block
-      V c = load(input + 16 * b);
-      one[0] = c;
-      decrypt_blocks<1>(ctx->rk, one);
-      store(output + 16 * b, one[0] ^ chain);
-      chain = c;
-    }
-    mbedtls_platform_zeroize(two, sizeof two);
-    mbedtls_platform_zeroize(one, sizeof one);
+    fernet::cbc_encrypt(ctx->rk, iv, input, output, blocks);
+    return 0;
   }
+  V chain = load(iv);
+  // Decryption: eight blocks at a time, bitsliced (with a last group of 5 to 7), then the vector-permute
+  // code two at a time (and one), which costs far less for the few blocks of a short token. The
+  // plane keys and the blocks handed to the block functions go through arrays, which may
+  // live in memory (the wasm stack): wiped once, after the loop.
+  V two[2] = {chain, chain};
+  V one[1] = {chain};
+  size_t b = 0;
+  if (blocks >= 8) b = cbc_decrypt_bitsliced(ctx, blocks, chain, input, output);
+  // Two blocks at a time: independent, so the shuffles of one fill the other's latency.
+  // (Measured in V8: two beat four, whose working set no longer fits the 16 vector
+  // registers and spills to the stack.)
+  for (; b + 2 <= blocks; b += 2) {
+    V c0 = load(input + 16 * b), c1 = load(input + 16 * b + 16);
+    two[0] = c0;
+    two[1] = c1;
+    decrypt_blocks<2>(ctx->rk, two);
+    store(output + 16 * b, two[0] ^ chain);
+    store(output + 16 * b + 16, two[1] ^ c0);
+    chain = c1;
+  }
+  if (b < blocks) {  // the last odd block
+    V c = load(input + 16 * b);
+    one[0] = c;
+    decrypt_blocks<1>(ctx->rk, one);
+    store(output + 16 * b, one[0] ^ chain);
+    chain = c;
+  }
+  mbedtls_platform_zeroize(two, sizeof two);
+  mbedtls_platform_zeroize(one, sizeof one);
   store(iv, chain);
   return 0;
 }
@@ -776,9 +773,14 @@ void expand_encryption_key(const unsigned char key[16], unsigned char schedule[1
   });
 }
 
-void use_encryption_schedule(mbedtls_aes_context* ctx, const unsigned char schedule[11][16]) {
-  std::memcpy(ctx->rk, schedule, sizeof ctx->rk);
-  ctx->schedule = kScheduleEncrypt;
+void cbc_encrypt(const unsigned char schedule[11][16], unsigned char iv[16],
+                 const unsigned char* input, unsigned char* output, size_t blocks) {
+  V chain = load(iv);
+  for (size_t b = 0; b < blocks; ++b) {
+    chain = encrypt_block(schedule, load(input + 16 * b) ^ chain);
+    store(output + 16 * b, chain);
+  }
+  store(iv, chain);
 }
 
 namespace {
@@ -844,11 +846,12 @@ constexpr size_t kTurnsPerCall = 16;  // 1 KiB a call
 
 }  // namespace
 
-int cbc_encrypt_and_hash(const mbedtls_aes_context* ctx, unsigned char iv[16], unsigned char* data,
+int cbc_encrypt_and_hash(const unsigned char schedule[11][16], unsigned char iv[16], unsigned char* data,
                          size_t blocks, const unsigned char* held, size_t held_size,
                          uint32_t state[8], size_t* hashed_size) {
   *hashed_size = 0;
-  if (ctx->schedule != kScheduleEncrypt || held_size >= 64) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  if (held_size >= 64) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
+  const unsigned char (*rk)[16] = schedule;
   V chain = load(iv);
   // The first hash block is the held bytes and the first `lead` bytes of ciphertext: the
   // blocks that make those are encrypted first, on their own.
@@ -856,7 +859,7 @@ int cbc_encrypt_and_hash(const mbedtls_aes_context* ctx, unsigned char iv[16], u
   const size_t first = (lead + 15) / 16;
   size_t b = 0;
   for (; b < first && b < blocks; ++b) {
-    chain = encrypt_block(ctx->rk, load(data + 16 * b) ^ chain);
+    chain = encrypt_block(rk, load(data + 16 * b) ^ chain);
     store(data + 16 * b, chain);
   }
   // Then each turn compresses the next 64 bytes, ciphertext by then, while it encrypts four
@@ -869,22 +872,22 @@ int cbc_encrypt_and_hash(const mbedtls_aes_context* ctx, unsigned char iv[16], u
     if (held_size != 0) std::memcpy(start, held, held_size);  // held may be null then
     std::memcpy(start + held_size, data, lead);
     if (whole_turns != 0) {
-      chain = encrypt_and_compress(ctx->rk, chain, data + 16 * b, start, 1, state);
+      chain = encrypt_and_compress(rk, chain, data + 16 * b, start, 1, state);
       for (size_t t = 1; t < whole_turns; t += kTurnsPerCall) {
         const size_t n = whole_turns - t < kTurnsPerCall ? whole_turns - t : kTurnsPerCall;
-        chain = encrypt_and_compress(ctx->rk, chain, data + 16 * b + 64 * t, data + lead + 64 * (t - 1),
+        chain = encrypt_and_compress(rk, chain, data + 16 * b + 64 * t, data + lead + 64 * (t - 1),
                                      n, state);
       }
     }
     if (rest % 4 != 0) {
       const unsigned char* hashed = whole_turns == 0 ? start : data + lead + 64 * (whole_turns - 1);
-      chain = encrypt_and_compress_last(ctx->rk, chain, data + 16 * (b + 4 * whole_turns), rest % 4,
+      chain = encrypt_and_compress_last(rk, chain, data + 16 * (b + 4 * whole_turns), rest % 4,
                                         hashed, state);
     }
     b += rest;
   }
   for (; b < blocks; ++b) {
-    chain = encrypt_block(ctx->rk, load(data + 16 * b) ^ chain);
+    chain = encrypt_block(rk, load(data + 16 * b) ^ chain);
     store(data + 16 * b, chain);
   }
   store(iv, chain);

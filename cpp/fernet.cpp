@@ -182,35 +182,35 @@ Status hmac_sha256(const Key& key, const uint8_t* data, size_t size, uint8_t mac
 
 Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
                uint8_t* out) {
-  mbedtls_aes_context aes;
-  mbedtls_aes_init(&aes);
-  // mbedTLS advances the IV it is given, so it works on a copy.
+  // CBC advances the IV it is given, so it works on a copy.
   uint8_t chain[kIvSize];
   std::memcpy(chain, iv, kIvSize);
   int rc = 0;
   if (mode == MBEDTLS_AES_ENCRYPT) {
-    use_encryption_schedule(&aes, key.encryption_schedule);
+    cbc_encrypt(key.encryption_schedule, chain, in, out, size / kBlockSize);
   } else {
+    mbedtls_aes_context aes;
+    mbedtls_aes_init(&aes);
     rc = mbedtls_aes_setkey_dec(&aes, encryption_key(key), kAesKeyBits);
+    if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, mode, size, chain, in, out);
+    mbedtls_aes_free(&aes);  // wipes the key schedule
   }
-  if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, mode, size, chain, in, out);
-  mbedtls_aes_free(&aes);  // wipes the key schedule
   secure_zero(chain, sizeof chain);
   return rc == 0 ? Status::kOk : Status::kOutOfMemory;
 }
 
 template <Passes passes>
-Status encrypt_and_authenticate(mbedtls_aes_context& aes, uint8_t chain[kIvSize], Hmac& hmac,
+Status encrypt_and_authenticate(const uint8_t schedule[11][16], uint8_t chain[kIvSize], Hmac& hmac,
                                 uint8_t* data, size_t size) {
   if constexpr (passes == Passes::kTwo) {
-    const bool ok = mbedtls_aes_crypt_cbc(&aes, MBEDTLS_AES_ENCRYPT, size, chain, data, data) == 0;
-    return ok ? hmac_update(hmac, data, size) : Status::kOutOfMemory;
+    cbc_encrypt(schedule, chain, data, data, size / kBlockSize);
+    return hmac_update(hmac, data, size);
   } else {
     // The compressions go into the context's state directly, starting with the bytes it holds
     // of an unfinished block.
     const size_t held = hmac.inner.total[0] % kHmacBlockSize;
     size_t hashed = 0;
-    if (cbc_encrypt_and_hash(&aes, chain, data, size / kBlockSize, hmac.inner.buffer, held,
+    if (cbc_encrypt_and_hash(schedule, chain, data, size / kBlockSize, hmac.inner.buffer, held,
                              hmac.inner.state, &hashed) != 0)
       return Status::kOutOfMemory;
     const uint64_t total = (uint64_t{hmac.inner.total[1]} << 32 | hmac.inner.total[0]) + hashed;
@@ -219,9 +219,9 @@ Status encrypt_and_authenticate(mbedtls_aes_context& aes, uint8_t chain[kIvSize]
     return hmac_update(hmac, data + hashed, size - hashed);
   }
 }
-template Status encrypt_and_authenticate<Passes::kOne>(mbedtls_aes_context&, uint8_t*, Hmac&,
+template Status encrypt_and_authenticate<Passes::kOne>(const uint8_t (*)[16], uint8_t*, Hmac&,
                                                        uint8_t*, size_t);
-template Status encrypt_and_authenticate<Passes::kTwo>(mbedtls_aes_context&, uint8_t*, Hmac&,
+template Status encrypt_and_authenticate<Passes::kTwo>(const uint8_t (*)[16], uint8_t*, Hmac&,
                                                        uint8_t*, size_t);
 
 Status final_padding_valid(const Key& key, const uint8_t previous[kBlockSize],
@@ -310,18 +310,16 @@ Status encrypt(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
   uint8_t* last = ciphertext + whole;
   if (message_size != whole) std::memcpy(last, message + whole, message_size - whole);
   internal::pkcs7_pad(last, message_size - whole);
-  mbedtls_aes_context aes;
-  mbedtls_aes_init(&aes);
-  // mbedTLS advances the IV it is given, so it works on a copy.
+  // CBC advances the IV it is given, so it works on a copy.
   uint8_t chain[kIvSize];
   std::memcpy(chain, iv, kIvSize);
   internal::Hmac hmac;
   internal::hmac_start(hmac, key);
-  use_encryption_schedule(&aes, key.encryption_schedule);
   Status status = internal::hmac_update(hmac, p, kHeaderSize);
-  if (status == Status::kOk)
-    status = internal::encrypt_and_authenticate<passes>(aes, chain, hmac, ciphertext, padded);
-  mbedtls_aes_free(&aes);  // wipes the key schedule
+  if (status == Status::kOk) {
+    status = internal::encrypt_and_authenticate<passes>(key.encryption_schedule, chain, hmac,
+                                                        ciphertext, padded);
+  }
   secure_zero(chain, sizeof chain);
   if (status == Status::kOk) {
     status = internal::hmac_finish(hmac, ciphertext + padded);

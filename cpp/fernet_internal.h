@@ -127,12 +127,13 @@ Status hmac_sha256(const Key& key, const uint8_t* data, size_t size, uint8_t mac
 // MBEDTLS_AES_DECRYPT. Key schedule and chain are wiped.
 Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
                uint8_t* out);
-// AES-128-CBC encryption of `size` bytes (whole blocks) at `data`, in place, under `aes` (an
-// encryption schedule), continuing `chain`; the ciphertext is fed to `hmac` after whatever it
-// was fed before. The one place a token's ciphertext is made and authenticated (one-shot and
-// streams). kOutOfMemory when an mbedTLS call fails.
+// AES-128-CBC encryption of `size` bytes (whole blocks) at `data`, in place, under
+// `schedule` (a Key's encryption_schedule, or a copy of one), continuing `chain`; the
+// ciphertext is fed to `hmac` after whatever it was fed before. The one place a token's
+// ciphertext is made and authenticated (one-shot and streams). kOutOfMemory when an mbedTLS
+// call fails.
 template <Passes passes>
-Status encrypt_and_authenticate(mbedtls_aes_context& aes, uint8_t chain[kIvSize], Hmac& hmac,
+Status encrypt_and_authenticate(const uint8_t schedule[11][16], uint8_t chain[kIvSize], Hmac& hmac,
                                 uint8_t* data, size_t size);
 // Whether the final ciphertext block `last`, chained on `previous` (the
 // ciphertext block before it, or the IV), decrypts under `key` to valid PKCS7.

@@ -490,12 +490,12 @@ Status StreamAuthenticator::finish(uint8_t* macs) {
 
 // ---- encryption -------------------------------------------------------------
 
-StreamEncryptor::StreamEncryptor() { mbedtls_aes_init(&aes_); }
+StreamEncryptor::StreamEncryptor() { secure_zero(schedule_, sizeof schedule_); }
 
 StreamEncryptor::~StreamEncryptor() { wipe(); }
 
 void StreamEncryptor::wipe() {
-  mbedtls_aes_free(&aes_);
+  secure_zero(schedule_, sizeof schedule_);
   internal::hmac_wipe(hmac_);
   secure_zero(chain_, sizeof chain_);
   secure_zero(block_, sizeof block_);
@@ -530,12 +530,11 @@ void StreamEncryptor::emit(const uint8_t* raw, size_t size, uint8_t* out, size_t
 Status StreamEncryptor::start(const Key& key, uint64_t timestamp, const uint8_t iv[kIvSize],
                               uint8_t* out, size_t* written) {
   wipe();
-  mbedtls_aes_init(&aes_);
   *written = 0;
   uint8_t header[kHeaderSize];
   internal::write_header(timestamp, iv, header);
   internal::hmac_start(hmac_, key);
-  use_encryption_schedule(&aes_, key.encryption_schedule);
+  std::memcpy(schedule_, key.encryption_schedule, sizeof schedule_);
   if (internal::hmac_update(hmac_, header, sizeof header) != Status::kOk) return fail(written);
   std::memcpy(chain_, iv, kIvSize);
   emit(header, sizeof header, out, written);
@@ -569,7 +568,7 @@ Status StreamEncryptor::update(const uint8_t* data, size_t size, uint8_t* out, s
       size -= take;
       blocks = chunk;
     }
-    if (internal::encrypt_and_authenticate<passes>(aes_, chain_, hmac_, blocks, take) !=
+    if (internal::encrypt_and_authenticate<passes>(schedule_, chain_, hmac_, blocks, take) !=
         Status::kOk) {
       secure_zero(chunk, sizeof chunk);
       return fail(written);
@@ -599,8 +598,8 @@ Status StreamEncryptor::finish(uint8_t* out, size_t* written) {
   if (!started_) return Status::kInvalidToken;
   internal::pkcs7_pad(block_, block_size_);
   uint8_t mac[kHmacSize];
-  if (mbedtls_aes_crypt_cbc(&aes_, MBEDTLS_AES_ENCRYPT, kBlockSize, chain_, block_, block_) != 0 ||
-      internal::hmac_update(hmac_, block_, kBlockSize) != Status::kOk ||
+  cbc_encrypt(schedule_, chain_, block_, block_, 1);
+  if (internal::hmac_update(hmac_, block_, kBlockSize) != Status::kOk ||
       internal::hmac_finish(hmac_, mac) != Status::kOk) {
     secure_zero(mac, sizeof mac);
     return fail(written);

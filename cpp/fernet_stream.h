@@ -137,7 +137,7 @@ class StreamEncryptor {
   Status fail(size_t* written);
   void wipe();
 
-  mbedtls_aes_context aes_;
+  uint8_t schedule_[11][16];  // a copy of the key's encryption schedule
   internal::Hmac hmac_;
   uint8_t chain_[kIvSize];
   uint8_t block_[kBlockSize];  // plaintext not yet a whole block
