@@ -124,7 +124,8 @@ void hmac_wipe(Hmac& hmac);
 Status hmac_sha256(const Key& key, const uint8_t* data, size_t size, uint8_t mac[kHmacSize]);
 // AES-128-CBC over whole blocks from `in` to `out` (the same, to work in
 // place), under the key's encryption half; mode is MBEDTLS_AES_ENCRYPT or
-// MBEDTLS_AES_DECRYPT. Key schedule and chain are wiped.
+// MBEDTLS_AES_DECRYPT. The chain, and a decryption schedule made for the call, are wiped
+// (encryption reads the key's own schedule).
 Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_t* in, size_t size,
                uint8_t* out);
 // AES-128-CBC encryption of `size` bytes (whole blocks) at `data`, in place, under
