@@ -724,10 +724,10 @@ int mbedtls_aes_crypt_cbc(mbedtls_aes_context* ctx, int mode, size_t length,
     return 0;
   }
   V chain = load(iv);
-  // Decryption: eight blocks at a time, bitsliced (with a last group of 5 to 7), then the vector-permute
-  // code two at a time (and one), which costs far less for the few blocks of a short token. The
-  // plane keys and the blocks handed to the block functions go through arrays, which may
-  // live in memory (the wasm stack): wiped once, after the loop.
+  // Decryption: eight blocks at a time, bitsliced (with a last group of 5 to 7), then the
+  // vector-permute code two at a time (and one), which costs far less for the few blocks of a
+  // short token. The plane keys and the blocks handed to the block functions go through arrays,
+  // which may live in memory (the wasm stack): wiped once, after the loop.
   V two[2] = {chain, chain};
   V one[1] = {chain};
   size_t b = 0;
@@ -846,12 +846,11 @@ constexpr size_t kTurnsPerCall = 16;  // 1 KiB a call
 
 }  // namespace
 
-int cbc_encrypt_and_hash(const unsigned char schedule[11][16], unsigned char iv[16], unsigned char* data,
-                         size_t blocks, const unsigned char* held, size_t held_size,
-                         uint32_t state[8], size_t* hashed_size) {
+int cbc_encrypt_and_hash(const unsigned char schedule[11][16], unsigned char iv[16],
+                         unsigned char* data, size_t blocks, const unsigned char* held,
+                         size_t held_size, uint32_t state[8], size_t* hashed_size) {
   *hashed_size = 0;
   if (held_size >= 64) return MBEDTLS_ERR_AES_BAD_INPUT_DATA;
-  const unsigned char (*rk)[16] = schedule;
   V chain = load(iv);
   // The first hash block is the held bytes and the first `lead` bytes of ciphertext: the
   // blocks that make those are encrypted first, on their own.
@@ -859,7 +858,7 @@ int cbc_encrypt_and_hash(const unsigned char schedule[11][16], unsigned char iv[
   const size_t first = (lead + 15) / 16;
   size_t b = 0;
   for (; b < first && b < blocks; ++b) {
-    chain = encrypt_block(rk, load(data + 16 * b) ^ chain);
+    chain = encrypt_block(schedule, load(data + 16 * b) ^ chain);
     store(data + 16 * b, chain);
   }
   // Then each turn compresses the next 64 bytes, ciphertext by then, while it encrypts four
@@ -872,22 +871,22 @@ int cbc_encrypt_and_hash(const unsigned char schedule[11][16], unsigned char iv[
     if (held_size != 0) std::memcpy(start, held, held_size);  // held may be null then
     std::memcpy(start + held_size, data, lead);
     if (whole_turns != 0) {
-      chain = encrypt_and_compress(rk, chain, data + 16 * b, start, 1, state);
+      chain = encrypt_and_compress(schedule, chain, data + 16 * b, start, 1, state);
       for (size_t t = 1; t < whole_turns; t += kTurnsPerCall) {
         const size_t n = whole_turns - t < kTurnsPerCall ? whole_turns - t : kTurnsPerCall;
-        chain = encrypt_and_compress(rk, chain, data + 16 * b + 64 * t, data + lead + 64 * (t - 1),
-                                     n, state);
+        chain = encrypt_and_compress(schedule, chain, data + 16 * b + 64 * t,
+                                     data + lead + 64 * (t - 1), n, state);
       }
     }
     if (rest % 4 != 0) {
       const unsigned char* hashed = whole_turns == 0 ? start : data + lead + 64 * (whole_turns - 1);
-      chain = encrypt_and_compress_last(rk, chain, data + 16 * (b + 4 * whole_turns), rest % 4,
-                                        hashed, state);
+      chain = encrypt_and_compress_last(schedule, chain, data + 16 * (b + 4 * whole_turns),
+                                        rest % 4, hashed, state);
     }
     b += rest;
   }
   for (; b < blocks; ++b) {
-    chain = encrypt_block(rk, load(data + 16 * b) ^ chain);
+    chain = encrypt_block(schedule, load(data + 16 * b) ^ chain);
     store(data + 16 * b, chain);
   }
   store(iv, chain);

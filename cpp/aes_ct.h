@@ -22,14 +22,13 @@ void cbc_encrypt(const unsigned char schedule[11][16], unsigned char iv[16],
                  const unsigned char* input, unsigned char* output, size_t blocks);
 // The same in place at `data`, and, in the same loop, the SHA-256 compressions into `state`
 // of the message that continues with this ciphertext: `held` is what the message has beyond
-// its last whole block (held_size < 64 bytes, a SHA-256 context's unfinished block; null
-// for none). The hash
-// runs behind the encryption and stops with it: *hashed_size is how many bytes of ciphertext
-// went into compressions (after the held bytes; 0 when none did, and the held bytes are then
-// still unhashed); the caller hashes the rest. Returns 0, or MBEDTLS_ERR_AES_BAD_INPUT_DATA
-// (nothing done) when held_size >= 64.
-int cbc_encrypt_and_hash(const unsigned char schedule[11][16], unsigned char iv[16], unsigned char* data,
-                         size_t blocks, const unsigned char* held, size_t held_size,
-                         uint32_t state[8], size_t* hashed_size);
+// its last whole block (held_size < 64 bytes, a SHA-256 context's unfinished block; null for
+// none). The hash runs behind the encryption and stops with it: *hashed_size is how many bytes
+// of ciphertext went into compressions (after the held bytes; 0 when none did, and the held
+// bytes are then still unhashed); the caller hashes the rest. Returns 0, or
+// MBEDTLS_ERR_AES_BAD_INPUT_DATA (nothing done) when held_size >= 64.
+int cbc_encrypt_and_hash(const unsigned char schedule[11][16], unsigned char iv[16],
+                         unsigned char* data, size_t blocks, const unsigned char* held,
+                         size_t held_size, uint32_t state[8], size_t* hashed_size);
 
 }  // namespace fernet
