@@ -192,7 +192,7 @@ Status aes_cbc(const Key& key, int mode, const uint8_t iv[kIvSize], const uint8_
     mbedtls_aes_context aes;
     mbedtls_aes_init(&aes);
     rc = mbedtls_aes_setkey_dec(&aes, encryption_key(key), kAesKeyBits);
-    if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, mode, size, chain, in, out);
+    if (rc == 0) rc = mbedtls_aes_crypt_cbc(&aes, MBEDTLS_AES_DECRYPT, size, chain, in, out);
     mbedtls_aes_free(&aes);  // wipes the key schedule
   }
   secure_zero(chain, sizeof chain);

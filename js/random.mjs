@@ -24,7 +24,8 @@ function randomValues(bytes) {
 // IVs come from a pool: one call serves 4096 tokens. IVs are public, so a
 // pooled one is as good as a fresh one. In Node a call between encryptions
 // costs 10-50 us whatever its size up to 64 KiB (getRandomValues' most; 5 us
-// in a loop of nothing else): with a 4 KiB pool, 40-190 ns a token, 2% of a 1 KiB one.
+// in a loop of nothing else): a 4 KiB pool made that 40-190 ns a token (2% of
+// a 1 KiB one), this one 3-12 ns.
 const ivPool = new NativeUint8Array(65536);
 let ivPoolOffset = ivPool.length;
 
