@@ -155,10 +155,13 @@ function slice(fn, input) {
 // interquartile range over PAIRS pairs. The tables time each implementation
 // for MIN_SECONDS at a time, and this machine's speed swings by up to 2x
 // within minutes: a fast or slow spell that fell on one of the two moved a
-// target ratio by as much as 2x between runs of the same build.
+// target ratio by as much as 2x between runs of the same build. The pairs go
+// round the targets, one pair of each per round, so that every target's pairs
+// are spread over the whole measurement: when each target's pairs ran back to
+// back, a spell of a few seconds fell on one target alone.
 function measurePaired(impls) {
   const ours = impls[0];
-  const paired = new Map();
+  const cases = [];
   for (const [size, prefix] of RATIO_TARGETS) {
     const peer = impls.find((i) => i.name.startsWith(prefix));
     if (peer === undefined) continue;
@@ -167,20 +170,27 @@ function measurePaired(impls) {
     const inputs = { encrypt: [message, message], decrypt: [ours.encrypt(message), peer.encrypt(message)] };
     for (const op of ['encrypt', 'decrypt']) {
       const [ourInput, peerInput] = inputs[op];
-      for (let w = 0; w < 3; w++) {
-        slice(ours[op], ourInput);
-        slice(peer[op], peerInput);
-      }
-      const ratios = [];
-      for (let p = 0; p < PAIRS; p++) {
-        const peerFirst = p % 2 === 1 ? slice(peer[op], peerInput) : 0;
-        const ourRate = slice(ours[op], ourInput);
-        const peerRate = p % 2 === 1 ? peerFirst : slice(peer[op], peerInput);
-        ratios.push(ourRate / peerRate);
-      }
-      paired.set(`${size} ${prefix} ${op}`, { median: median(ratios), low: quantile(ratios, 0.25), high: quantile(ratios, 0.75) });
+      cases.push({ key: `${size} ${prefix} ${op}`, ours: ours[op], peer: peer[op], ourInput, peerInput, ratios: [] });
     }
-    process.stderr.write(`paired ${label(size)} vs ${peer.name}\n`);
+  }
+  for (const c of cases) {
+    for (let w = 0; w < 3; w++) {
+      slice(c.ours, c.ourInput);
+      slice(c.peer, c.peerInput);
+    }
+  }
+  for (let p = 0; p < PAIRS; p++) {
+    for (const c of cases) {
+      const peerFirst = p % 2 === 1 ? slice(c.peer, c.peerInput) : 0;
+      const ourRate = slice(c.ours, c.ourInput);
+      const peerRate = p % 2 === 1 ? peerFirst : slice(c.peer, c.peerInput);
+      c.ratios.push(ourRate / peerRate);
+    }
+    process.stderr.write(`paired round ${p + 1} of ${PAIRS}\n`);
+  }
+  const paired = new Map();
+  for (const c of cases) {
+    paired.set(c.key, { median: median(c.ratios), low: quantile(c.ratios, 0.25), high: quantile(c.ratios, 0.75) });
   }
   return paired;
 }
@@ -348,7 +358,7 @@ ${table(rows, 'decrypt')}
 
 ## Targets (issues 6 and 15)
 
-Ratio targets: median of ${PAIRS} paired ${SLICE_MS} ms slices, ours then the peer's or the other way round (interquartile range in brackets).
+Ratio targets: median of ${PAIRS} paired ${SLICE_MS} ms slices, ours then the peer's or the other way round, one pair of each target per round so that each target's pairs span the whole measurement (interquartile range in brackets).
 
 ${targets(rows, paired)}
 | \`ready()\` cold, Node entry | ${readyNode.ready.toFixed(1)} ms | < 20 ms | ${readyNode.ready < 20 ? 'met' : 'MISSED'} |
