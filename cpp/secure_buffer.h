@@ -2,9 +2,9 @@
 // stream objects and their state, and mbedTLS's own allocations through
 // MBEDTLS_PLATFORM_CALLOC_MACRO) comes from secure_alloc: zeroed, wiped
 // whole before it is freed, and recorded in a registry of live blocks. One
-// kind of block is neither zeroed nor wiped: a token's in Node's link
-// (SecureBuffer::allocate_for_overwrite, then make_public once the token is
-// finished), written whole before it is read and public once finished.
+// kind of block is not zeroed, and once public not wiped: a token's in Node's
+// link (SecureBuffer::allocate_for_overwrite, written whole before it is read;
+// make_public once the token is finished). Freed before that, it is wiped whole.
 //
 // The registry exists for failure recovery. The wasm build has no exception
 // support, so when a JS exception unwinds through a bindings call no C++
