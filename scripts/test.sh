@@ -34,6 +34,15 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null ||
 export CMAKE_BUILD_PARALLEL_LEVEL=$jobs
 
 if [ "$tier" = full ]; then stage "setup"; bash scripts/setup.sh --npm; fi
+# The full tier's suites write up to about 0.7 GB of scratch files to the temp
+# folder at once (the demo's 300 MB round trip in Chromium): a machine with
+# less free says so here, before a suite fails with ENOSPC.
+if [ "$tier" = full ]; then
+  free_mb=$(df -Pk "${TMPDIR:-/tmp}" | awk 'NR == 2 { print int($4 / 1024) }')
+  if [ "${free_mb:-0}" -lt 1024 ]; then
+    echo "warning: only ${free_mb} MB free in ${TMPDIR:-/tmp}; the full tier needs about 1 GB there" >&2
+  fi
+fi
 logs=$(mktemp -d "${TMPDIR:-/tmp}/fernet-test.XXXXXX")
 pids=()
 names=()

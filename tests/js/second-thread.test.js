@@ -92,6 +92,7 @@ test('a large file is encrypted in a second thread into the one-shot token, whic
   for (const { executable } of pythons()) {
     expect(execFileSync(executable, ['-c', PY_DECRYPT, KEY, token], { encoding: 'utf8' }).trim()).toBe(expected);
   }
+  fs.rmSync(token);
 });
 
 test('a failure half-way (a throwing onProgress) leaves no output, and the thread ends', () => {
@@ -153,21 +154,33 @@ test('a large token is verified with its HMAC in a second thread: verifyFile, de
   for (const { executable } of pythons()) {
     expect(execFileSync(executable, ['-c', PY_DECRYPT, KEY, rotated], { encoding: 'utf8' }).trim()).toBe(expected);
   }
+  for (const file of [back, rotated]) fs.rmSync(file);
 });
 
 test('with the HMAC in the second thread, any changed character, a wrong key or an expired TTL is InvalidToken', () => {
   const token = largeToken();
-  const text = fs.readFileSync(token, 'latin1');
-  const flip = (at) => {
-    const changed = path.join(dir, `changed-${at}.fernet`);
-    const c = text[at] === 'A' ? 'B' : 'A';
-    fs.writeFileSync(changed, text.slice(0, at) + c + text.slice(at + 1), 'latin1');
-    return changed;
+  // One copy, changed in place one character at a time and restored after each
+  // check: a token this large is 54 MiB, and the suite keeps its disk use small.
+  const changed = path.join(dir, 'changed.fernet');
+  fs.copyFileSync(token, changed);
+  const size = fs.statSync(changed).size;
+  const setCharacter = (at, from, to) => {
+    const fd = fs.openSync(changed, 'r+');
+    try {
+      const c = Buffer.alloc(1);
+      fs.readSync(fd, c, 0, 1, at);
+      expect(c[0]).toBe(from);
+      fs.writeSync(fd, Buffer.from([to]), 0, 1, at);
+    } finally {
+      fs.closeSync(fd);
+    }
   };
   // Header (version, timestamp, IV), ciphertext at the start, middle and end, the MAC.
-  const places = [0, 5, 20, 40, text.length >> 1, text.length - 60, text.length - 10];
+  const places = [0, 5, 20, 40, size >> 1, size - 60, size - 10];
+  const original = fs.readFileSync(token);
   for (const at of places) {
-    const changed = flip(at);
+    const c = original[at] === 65 ? 66 : 65; // 'A' or 'B'
+    setCharacter(at, original[at], c);
     const result = job(`
       result.outcomes = await outcomesOf([
         () => node.verifyFile(fernet, env.CHANGED),
@@ -176,7 +189,9 @@ test('with the HMAC in the second thread, any changed character, a wrong key or 
     `, { CHANGED: changed });
     expect([at, result]).toEqual([at, { workerExitCodes: [0, 0], outcomes: ['InvalidToken', 'InvalidToken'] }]);
     expect(fs.existsSync(`${changed}.back`)).toBe(false);
+    setCharacter(at, c, original[at]);
   }
+  fs.rmSync(changed);
   const result = job(`
     result.outcomes = await outcomesOf([
       () => node.verifyFile(new Fernet(Fernet.generateKey()), env.TOKEN),
@@ -208,6 +223,7 @@ test('with AES in the second thread, a token changed between the passes publishe
   `, { CHANGING: changing });
   expect(result).toEqual({ workerExitCodes: [0], outcomes: ['InvalidToken'], changed: true });
   expect(fs.readdirSync(dir).filter((name) => name.includes('changing.fernet.back'))).toEqual([]);
+  fs.rmSync(changing);
 });
 
 test('files and tokens under the threshold stay on one thread', () => {
