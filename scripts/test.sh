@@ -38,8 +38,8 @@ if [ "$tier" = full ]; then stage "setup"; bash scripts/setup.sh --npm; fi
 # folder at once (the demo's 300 MB round trip in Chromium): a machine with
 # less free says so here, before a suite fails with ENOSPC.
 if [ "$tier" = full ]; then
-  free_mb=$(df -Pk "${TMPDIR:-/tmp}" | awk 'NR == 2 { print int($4 / 1024) }')
-  if [ "${free_mb:-0}" -lt 1024 ]; then
+  free_mb=$(df -Pk "${TMPDIR:-/tmp}" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }' || true)
+  if [ -n "$free_mb" ] && [ "$free_mb" -lt 1024 ]; then
     echo "warning: only ${free_mb} MB free in ${TMPDIR:-/tmp}; the full tier needs about 1 GB there" >&2
   fi
 fi
