@@ -33,11 +33,12 @@ stage() { echo "== [$(($(date +%s) - started)) s] $*"; }
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 export CMAKE_BUILD_PARALLEL_LEVEL=$jobs
 
-if [ "$tier" = full ]; then stage "setup"; bash scripts/setup.sh --npm; fi
-# The full tier's suites write up to about 0.9 GB of scratch files to the temp
-# folder at once (the demo's 300 MB round trip in Chromium beside one other
-# suite): a machine with less free says so here, before a suite fails with ENOSPC.
 if [ "$tier" = full ]; then
+  stage "setup"
+  bash scripts/setup.sh --npm
+  # The suites write up to about 0.9 GB of scratch files to the temp folder at
+  # once (the demo's 300 MB round trip in Chromium beside one other suite): a
+  # machine with less free says so here, before a suite fails with ENOSPC.
   free_mb=$(df -Pk "${TMPDIR:-/tmp}" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }' || true)
   if [ -n "$free_mb" ] && [ "$free_mb" -lt 1024 ]; then
     echo "warning: only ${free_mb} MB free in ${TMPDIR:-/tmp}; the full tier needs about 1 GB there" >&2
